@@ -1,0 +1,53 @@
+"""modelviz: deep-learning model visualization inside notebooks.
+
+``import modelviz`` inside IPython registers display formatters; ``%load_ext modelviz`` also adds
+the ``%modelviz`` magic. Nothing here imports torch, keras or onnx.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._mime import KINDS, MIME_TYPES, PAYLOAD_VERSION, mime_type
+from .confusion import ConfusionMatrix, confusion_matrix
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KINDS",
+    "MIME_TYPES",
+    "PAYLOAD_VERSION",
+    "ConfusionMatrix",
+    "__version__",
+    "confusion_matrix",
+    "load_ipython_extension",
+    "mime_type",
+]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "@modelviz/labextension"}]
+
+
+def load_ipython_extension(ip: Any) -> None:
+    """``%load_ext modelviz``: formatters and the ``%modelviz`` magic."""
+    from . import _formatters
+    from ._magic import ModelvizMagics
+
+    _formatters.register(ip)
+    ip.register_magics(ModelvizMagics)
+
+
+def _register_in_running_shell() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to register
+        return
+    ip = get_ipython()
+    if ip is not None:
+        from . import _formatters
+
+        _formatters.register(ip)
+
+
+_register_in_running_shell()

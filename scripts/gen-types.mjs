@@ -17,7 +17,10 @@ mkdirSync(outDir, { recursive: true });
 
 const files = readdirSync(schemaDir).filter((f) => f.endsWith('.v1.schema.json'));
 const schemas = Object.fromEntries(files.map((f) => [f, JSON.parse(readFileSync(join(schemaDir, f), 'utf8'))]));
-const kinds = files.map((f) => basename(f, '.v1.schema.json')).filter((k) => k !== 'common').sort();
+const kinds = files
+  .map((f) => basename(f, '.v1.schema.json'))
+  .filter((k) => k !== 'common')
+  .sort();
 
 // Resolve our own $ids to the files beside them: never the network.
 const localResolver = {

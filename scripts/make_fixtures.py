@@ -75,7 +75,7 @@ def main() -> None:
           {**conf, "version": "1.7", "matrix": t([[0.5, 0.5, 0.0], [0.1, 0.8, 0.1], [0.0, 0.0, 1.0]], "float32"), "future_field": {"x": 1}})
     invalid("confusion", "labels-type", "labels is a string", conf, lambda p: p.update(labels="cat,dog"), "/labels")
     invalid("confusion", "dtype", "unknown dtype", conf, lambda p: p["matrix"].update(dtype="complex64"), "/matrix/dtype")
-    invalid("confusion", "missing-matrix", "no matrix", conf, lambda p: p.pop("matrix"), "")
+    invalid("confusion", "missing-matrix", "no matrix", conf, lambda p: p.pop("matrix"), "/matrix")
     invalid("confusion", "version", "version not a string", conf, lambda p: p.update(version=1), "/version")
     invalid("confusion", "base64", "data is not base64", conf, lambda p: p["matrix"].update(data="@@not base64@@"), "/matrix/data")
     invalid("confusion", "shape-labels", "matrix is 2x2 but there are 3 labels", conf, lambda p: p.update(matrix=t([[1, 2], [3, 4]], "int64")), "/matrix/shape", "semantic")
@@ -102,7 +102,7 @@ def main() -> None:
     write("scalars", "valid-empty", "an empty logdir", {"version": "1.0", "runs": [], "messages": [{"level": "info", "text": "no event files yet"}]})
     invalid("scalars", "smoothing", "smoothing of 1 is out of range", sc, lambda p: p["options"].update(smoothing=1), "/options/smoothing")
     invalid("scalars", "run-index", "negative run index", sc, lambda p: p["scalars"][0].update(run=-1), "/scalars/0/run")
-    invalid("scalars", "runs-missing", "no runs", sc, lambda p: p.pop("runs"), "")
+    invalid("scalars", "runs-missing", "no runs", sc, lambda p: p.pop("runs"), "/runs")
 
     # graph: x -> conv -> relu -> fc
     g = {
@@ -121,7 +121,7 @@ def main() -> None:
     }
     write("graph", "valid-basic", "a four-node model with one group", g)
     invalid("graph", "framework", "unknown framework", g, lambda p: p.update(framework="caffe"), "/framework")
-    invalid("graph", "nodes-missing-op", "node column op missing", g, lambda p: p["nodes"].pop("op"), "/nodes")
+    invalid("graph", "nodes-missing-op", "node column op missing", g, lambda p: p["nodes"].pop("op"), "/nodes/op")
     invalid("graph", "edge-range", "an edge points past the last node", g, lambda p: p["edges"].update(dst=t([1, 2, 9], "int32")), "/edges/dst", "semantic")
 
     # explanation
@@ -152,7 +152,7 @@ def main() -> None:
     }
     write("projection", "valid-basic", "20 points in 5 dims with a category and a text column", pr)
     invalid("projection", "dims", "4 dims", pr, lambda p: p.update(dims=4), "/dims")
-    invalid("projection", "points-missing", "no points", pr, lambda p: p.pop("points"), "")
+    invalid("projection", "points-missing", "no points", pr, lambda p: p.pop("points"), "/points")
     invalid("projection", "points-rank", "points is 1-d", pr, lambda p: p.update(points=t(np.zeros(5), "float32")), "/points/shape", "semantic")
 
 

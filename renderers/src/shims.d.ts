@@ -1,4 +1,5 @@
 declare module 'plotly.js-dist-min' {
-  const Plotly: typeof import('plotly.js');
+  import type * as PlotlyTypes from 'plotly.js';
+  const Plotly: typeof PlotlyTypes;
   export default Plotly;
 }

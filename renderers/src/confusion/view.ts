@@ -11,6 +11,21 @@ const MODES: { mode: Normalize; label: string; title: string }[] = [
   { mode: 'all', label: 'All', title: 'Normalised by the total' },
 ];
 
+// ColorBrewer Blues (light) and a blue-to-yellow ramp (dark): zero reads as background, large as strong.
+const LIGHT_SCALE = [
+  [0, '#f7fbff'],
+  [0.25, '#c6dbef'],
+  [0.5, '#6baed6'],
+  [0.75, '#2171b5'],
+  [1, '#08306b'],
+];
+const DARK_SCALE = [
+  [0, '#1b1f2a'],
+  [0.35, '#21506b'],
+  [0.7, '#2a9d8f'],
+  [1, '#e9c46a'],
+];
+
 /** Cells are annotated with their values up to this many classes; above it, hover tells. */
 const ANNOTATE_MAX = 30;
 
@@ -109,8 +124,7 @@ class ConfusionView implements View<Confusion> {
       texttemplate: annotate ? '%{text}' : undefined,
       hovertemplate:
         'true: %{customdata[0]}<br>predicted: %{customdata[1]}<br>count: %{customdata[2]}<br>shown: %{text}<extra></extra>',
-      colorscale: theme.kind === 'dark' ? 'Viridis' : 'Blues',
-      reversescale: false,
+      colorscale: theme.kind === 'dark' ? DARK_SCALE : LIGHT_SCALE,
       showscale: true,
       xgap: c.n <= 50 ? 1 : 0,
       ygap: c.n <= 50 ? 1 : 0,

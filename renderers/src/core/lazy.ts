@@ -1,5 +1,9 @@
+// ts-jest compiles files one by one; this reference makes it see the plotly.js-dist-min declaration too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="../shims.d.ts" />
 // Heavy libraries load lazily, once, through one cached dynamic import each.
 import type * as PlotlyTypes from 'plotly.js';
+import type * as TfjsCore from '@tensorflow/tfjs-core';
 
 export type Plotly = typeof PlotlyTypes;
 
@@ -11,7 +15,7 @@ export function loadPlotly(): Promise<Plotly> {
   return plotly;
 }
 
-export type Tfjs = typeof import('@tensorflow/tfjs-core');
+export type Tfjs = typeof TfjsCore;
 
 let tfjs: Promise<Tfjs> | undefined;
 /** TensorFlow.js core with the WebGL backend registered (for in-browser projections). */

@@ -21,7 +21,8 @@ export function parseGraph(p: GraphPayload): Graph {
   }
   const src = col('/edges/src', p.edges.src);
   const dst = col('/edges/dst', p.edges.dst);
-  if (src.length !== dst.length) throw new PayloadError('/edges/dst', `has ${dst.length} entries, src has ${src.length}`);
+  if (src.length !== dst.length)
+    throw new PayloadError('/edges/dst', `has ${dst.length} entries, src has ${src.length}`);
   for (const [name, ends] of [
     ['src', src],
     ['dst', dst],

@@ -11,7 +11,9 @@ from IPython.core.magic import Magics, line_magic, magics_class
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="%modelviz", add_help=False, description="Show a live run dashboard of a log directory.")
+    p = argparse.ArgumentParser(
+        prog="%modelviz", add_help=False, description="Show a live run dashboard of a log directory."
+    )
     p.add_argument("--logdir", help="directory (or fsspec URL) holding TensorBoard event files")
     p.add_argument("--runs", help="regular expression selecting runs")
     p.add_argument("--tags", help="regular expression selecting tags")
@@ -55,4 +57,6 @@ class ModelvizMagics(Magics):
             print("modelviz: no watchers are running")
             return
         # The log-directory reader and live dashboard are the logdir issue's work.
-        print(f"modelviz: reading {ns.logdir!r} is not available in this version yet (log-directory dashboards come next)")
+        print(
+            f"modelviz: reading {ns.logdir!r} is not available in this version yet (log-directory dashboards come next)"
+        )

@@ -56,7 +56,11 @@ class ConfusionMatrix:
         names = [label if len(label) <= 12 else label[:11] + "…" for label in self.labels]
         cells = [[str(v) for v in row] for row in self.matrix.tolist()]
         width = max([len(s) for s in names] + [len(c) for row in cells for c in row] + [4])
-        lines = [head, "rows: true class, columns: predicted class", " " * (width + 2) + "  ".join(s.rjust(width) for s in names)]
+        lines = [
+            head,
+            "rows: true class, columns: predicted class",
+            " " * (width + 2) + "  ".join(s.rjust(width) for s in names),
+        ]
         for name, row in zip(names, cells, strict=True):
             lines.append(name.ljust(width) + "  " + "  ".join(c.rjust(width) for c in row))
         return "\n".join(lines)
@@ -71,7 +75,10 @@ def confusion_matrix(
     labels: Sequence[Any] | None = None,
     title: str | None = None,
 ) -> ConfusionMatrix:
-    """Count (true, predicted) pairs. Labels default to the sorted union of both; pairs outside ``labels`` are ignored."""
+    """Count (true, predicted) pairs.
+
+    Labels default to the sorted union of both; pairs outside ``labels`` are ignored.
+    """
     t = np.asarray(y_true).reshape(-1)
     p = np.asarray(y_pred).reshape(-1)
     if t.shape != p.shape:

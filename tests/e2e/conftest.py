@@ -49,3 +49,114 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         yield b
     finally:
         b.close()
+
+
+class LabServer:
+    """A real JupyterLab server from .venv on a free loopback port, with its own config, data and notebook dirs."""
+
+    def __init__(self, base: Path) -> None:
+        import subprocess
+        import sys
+        import uuid
+
+        self.port = free_port()
+        self.token = uuid.uuid4().hex
+        self.root = base / "notebooks"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.log = (base / "server.log").open("w")
+        self._quiet_settings(base / "settings")
+        jupyter = Path(sys.executable).parent / "jupyter"
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(base / "config"),
+            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+            "IPYTHONDIR": str(base / "ipython"),
+        }
+        self.proc = subprocess.Popen(
+            [
+                str(jupyter),
+                "lab",
+                "--no-browser",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.root}",
+                f"--LabApp.user_settings_dir={base / 'settings'}",
+                f"--LabApp.workspaces_dir={base / 'workspaces'}",
+                "--LabApp.expose_app_in_browser=True",
+                "--LabServerApp.open_browser=False",
+                "--ServerApp.allow_root=True",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._wait()
+
+    @staticmethod
+    def _quiet_settings(settings: Path) -> None:
+        # no "would you like news?" toast over the outputs we screenshot
+        import json
+
+        d = settings / "@jupyterlab" / "apputils-extension"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+
+    def _wait(self, timeout: float = 60) -> None:
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError(f"jupyter lab did not answer in {timeout}s; see {self.log.name}")
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
+
+    def stop(self) -> None:
+        import signal
+
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=15)
+        except (ProcessLookupError, OSError):
+            pass
+        except Exception:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        finally:
+            self.log.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    server = LabServer(tmp_path_factory.mktemp("lab"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """A notebook of code cells (no outputs), run by the test in a real kernel."""
+    import json
+
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+            for i, src in enumerate(cells)
+        ],
+    }
+    path.write_text(json.dumps(nb, indent=1))

@@ -132,6 +132,8 @@ class ConfusionView implements View<Confusion> {
     } as unknown as Data;
     const cell = Math.max(14, Math.min(48, 520 / c.n));
     const height = Math.max(260, Math.min(900, c.n * cell + 140));
+    // Square cells: keep the plot about as wide as the matrix plus labels and colour bar, not the whole output.
+    this.plot.style.maxWidth = `${Math.max(420, c.n * cell + 360)}px`;
     const axis = {
       tickmode: 'array' as const,
       tickvals: index,

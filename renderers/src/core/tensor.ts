@@ -38,7 +38,17 @@ export interface Tensor {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+// The built-in decoder (Chromium 140+, Firefox 133+, Safari 18.2+) is several times faster than atob + a copy loop.
+const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> }).fromBase64;
+
 function base64Bytes(data: string, path: string): Uint8Array<ArrayBuffer> {
+  if (fromBase64) {
+    try {
+      return fromBase64(data);
+    } catch {
+      throw new PayloadError(`${path}/data`, 'is not valid base64');
+    }
+  }
   let bin: string;
   try {
     bin = atob(data);

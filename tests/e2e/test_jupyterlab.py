@@ -1,0 +1,140 @@
+"""A real JupyterLab in headless Chromium renders modelviz outputs computed in a real kernel."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+from PIL import Image
+from playwright.sync_api import Browser, Page
+
+from .conftest import LabServer, screenshot_path, write_notebook
+
+CONFUSION = ".mv-Root.mv-Confusion"
+
+
+def run_notebook(browser: Browser, lab: LabServer, name: str, cells: list[str]) -> Page:
+    write_notebook(lab.root / name, cells)
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(lab.notebook_url(name))
+    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
+    # wait until the notebook's kernel is really connected and idle, then run everything (not awaited:
+    # the command's promise follows the whole execution)
+    page.wait_for_function(
+        "(() => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w && w.sessionContext && w.sessionContext.session?.kernel?.connectionStatus === 'connected'"
+        " && w.sessionContext.session.kernel.status === 'idle'; })()",
+        timeout=60_000,
+    )
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    page.wait_for_function(
+        f"document.querySelectorAll('.jp-InputArea-prompt').length >= {len(cells)} && "
+        f"[...document.querySelectorAll('.jp-InputArea-prompt')].slice(0, {len(cells)})"
+        ".every(p => /\\[\\d+\\]/.test(p.textContent))",
+        timeout=60_000,
+    )
+    assert errors == [], errors
+    return page
+
+
+def test_confusion_matrix_from_a_real_kernel(browser: Browser, lab: LabServer) -> None:
+    rng = np.random.default_rng(3)
+    labels = ["cat", "dog", "<b>bird</b>"]
+    y_true = rng.integers(0, 3, size=60).tolist()
+    y_pred = [t if rng.random() < 0.75 else int(rng.integers(0, 3)) for t in y_true]
+    expected = np.zeros((3, 3), dtype=int)
+    for t, p in zip(y_true, y_pred, strict=True):
+        expected[t, p] += 1
+
+    cells = [
+        textwrap.dedent(
+            f"""
+            import modelviz
+            names = {labels!r}
+            y_true = [names[i] for i in {y_true!r}]
+            y_pred = [names[i] for i in {y_pred!r}]
+            modelviz.confusion_matrix(y_true, y_pred, labels=names, title="e2e")
+            """
+        ),
+        textwrap.dedent(
+            """
+            from IPython.display import display
+            display({"application/vnd.modelviz.confusion.v1+json": {"version": "1.0", "labels": "cat,dog",
+                     "matrix": {"dtype": "complex64", "shape": [2, 2], "data": ""}},
+                     "text/plain": "broken payload"}, raw=True)
+            """
+        ),
+    ]
+    page = run_notebook(browser, lab, "confusion.ipynb", cells)
+    try:
+        page.wait_for_selector(f"{CONFUSION}[data-mv-state='rendered'] .main-svg", timeout=30_000)
+        out = page.locator(".jp-OutputArea-output").filter(has=page.locator(CONFUSION)).first
+        out.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        shot = screenshot_path("jupyterlab-confusion")
+        out.screenshot(path=str(shot))
+
+        # the numbers a user reads in the cells, row by row, are the counts computed here
+        texts = page.locator(f"{CONFUSION} .heatmaplayer .heatmap-label text").all_text_contents()
+        assert [int(t) for t in texts] == expected.reshape(-1).tolist()
+        ticks = page.locator(f"{CONFUSION} .xtick text").all_text_contents()
+        assert ticks == labels  # the HTML-looking label is shown literally
+        assert page.locator(f"{CONFUSION} b").count() == 0
+        summary = page.locator(f"{CONFUSION} .mv-Summary").text_content()
+        assert summary is not None and summary.startswith(
+            f"3 classes · 60 samples · accuracy {np.trace(expected) / 60:.1%}"
+        )
+
+        # pixels: the heatmap is drawn, with the darkest blue for the largest cell and a pale cell for the smallest
+        img = Image.open(shot).convert("RGB")
+        colours = {c for _, c in img.getcolors(maxcolors=1 << 20) or []}
+        assert any(b > 100 and r < 40 and g < 80 for r, g, b in colours), "no dark-blue (largest count) cell drawn"
+        assert len(colours) > 50, "output looks blank"
+
+        # the malformed payload: an error box naming the paths, not a blank output
+        err = page.locator(".jp-OutputArea-output .mv-Error")
+        err.wait_for(timeout=10_000)
+        text = err.text_content() or ""
+        assert "/labels" in text and "must be array" in text
+        assert "/matrix/dtype" in text
+        err.screenshot(path=str(screenshot_path("jupyterlab-error")))
+    finally:
+        page.close()
+
+
+def test_display_update_applies_in_place(browser: Browser, lab: LabServer) -> None:
+    cells = [
+        textwrap.dedent(
+            """
+            import modelviz
+            handle = display(modelviz.confusion_matrix([0, 1, 1], [0, 1, 0], title="before"), display_id=True)
+            """
+        ),
+    ]
+    page = run_notebook(browser, lab, "update.ipynb", cells)
+    try:
+        page.wait_for_selector(f"{CONFUSION}[data-mv-state='rendered'] .main-svg", timeout=30_000)
+        # mark the live DOM node and the user's choice of normalisation; both must survive the update
+        page.evaluate(f"document.querySelector('{CONFUSION}').dataset.marker = 'same-node'")
+        page.locator(f"{CONFUSION} button[data-mode='true']").click()
+        page.evaluate(
+            """window.jupyterapp.commands.execute('notebook:insert-cell-below').then(() => {
+                 const nb = window.jupyterapp.shell.currentWidget.content;
+                 nb.activeCell.model.sharedModel.setSource(
+                   'handle.update(modelviz.confusion_matrix([0, 1, 1, 1], [0, 1, 1, 1], title="after"))');
+                 return window.jupyterapp.commands.execute('notebook:run-cell');
+               })"""
+        )
+        page.wait_for_function(
+            f"document.querySelector('{CONFUSION} .mv-Title')?.textContent === 'after'", timeout=30_000
+        )
+        assert page.locator(CONFUSION).count() == 1
+        assert page.evaluate(f"document.querySelector('{CONFUSION}').dataset.marker") == "same-node"
+        assert page.locator(f"{CONFUSION} button[data-mode='true']").get_attribute("aria-pressed") == "true"
+        texts = page.locator(f"{CONFUSION} .heatmaplayer .heatmap-label text").all_text_contents()
+        assert texts == ["100%", "0%", "0%", "100%"]
+        page.locator(CONFUSION).screenshot(path=str(screenshot_path("jupyterlab-confusion-updated")))
+    finally:
+        page.close()

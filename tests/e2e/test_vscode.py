@@ -1,0 +1,440 @@
+"""A real VS Code (code-server, installed by scripts/install-vscode.sh) renders modelviz outputs of a saved notebook.
+
+The notebook's outputs come from the real Python package; the extension is the packaged ``build/modelviz.vsix``;
+VS Code's built-in ipynb support opens the file (no kernel); the outputs are read in VS Code's nested webview frames.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+import pytest
+from playwright.sync_api import Browser, ElementHandle, Frame, Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from .conftest import ROOT, WORK, free_port, screenshot_path
+
+try:
+    import modelviz
+except ImportError:  # the source tree before `scripts/setup.sh` installed the wheel into .venv
+    sys.path.insert(0, str(ROOT / "python-shim"))
+    import modelviz
+
+MIME = "application/vnd.modelviz.confusion.v1+json"
+VSIX = ROOT / "build" / "modelviz.vsix"
+CODE_SERVER = ROOT / ".cache" / "vscode" / "node_modules" / ".bin" / "code-server"
+EXTENSION_FOLDER = "modelviz.modelviz-0.1.0"
+NOTEBOOK = "confusion.ipynb"
+HTML_LABEL = "<b>html</b>"
+LABELS = ["cat", "dog", HTML_LABEL]
+# Budgets (seconds): code-server starts in ~3 s, VS Code's workbench loads in ~5 s, the first render takes a few.
+START_TIMEOUT = 40
+RENDER_TIMEOUT = 60
+
+
+# --- the notebook --------------------------------------------------------------------------------------------------
+
+
+def make_data() -> tuple[list[str], list[str], list[list[int]]]:
+    """Predictions with a label-dependent error pattern, and their counts computed pair by pair."""
+    rng = np.random.default_rng(20240611)
+    n = 240
+    truth = rng.choice(len(LABELS), size=n, p=[0.45, 0.35, 0.2])
+    wrong = rng.random(n) < np.array([0.15, 0.3, 0.5])[truth]
+    pred = np.where(wrong, (truth + rng.integers(1, len(LABELS), size=n)) % len(LABELS), truth)
+    y_true = [LABELS[i] for i in truth]
+    y_pred = [LABELS[i] for i in pred]
+    pairs = Counter(zip(y_true, y_pred, strict=True))
+    counts = [[pairs[(t, p)] for p in LABELS] for t in LABELS]
+    return y_true, y_pred, counts
+
+
+def code_cell(cell_id: str, source: str, outputs: list[dict[str, Any]], count: int) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "id": cell_id,
+        "execution_count": count,
+        "metadata": {},
+        "source": source.splitlines(keepends=True),
+        "outputs": outputs,
+    }
+
+
+def display(bundle: dict[str, Any]) -> dict[str, Any]:
+    return {"output_type": "display_data", "data": bundle, "metadata": {}}
+
+
+def write_saved_notebook(path: Path, bundle: dict[str, Any]) -> None:
+    """Cell 1: the real package's bundle. Cell 2: two malformed payloads (labels a string; dtype complex64)."""
+    payload = bundle[MIME]
+    bad_labels = copy.deepcopy(payload)
+    bad_labels["labels"] = ",".join(LABELS)
+    bad_dtype = copy.deepcopy(payload)
+    bad_dtype["matrix"]["dtype"] = "complex64"
+    cells = [
+        code_cell(
+            "c0nfusi0n",
+            "import modelviz\ncm = modelviz.confusion_matrix(y_true, y_pred, labels=labels)\ncm",
+            [display(bundle)],
+            1,
+        ),
+        code_cell(
+            "malf0rmed",
+            "# hand-edited payloads that break the schema",
+            [
+                display({MIME: bad_labels, "text/plain": "<malformed: labels>"}),
+                display({MIME: bad_dtype, "text/plain": "<malformed: dtype>"}),
+            ],
+            2,
+        ),
+    ]
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "cells": cells,
+    }
+    path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+
+
+# --- code-server -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CodeServer:
+    url: str
+    workspace: Path
+    log: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def unpack_extension(vsix: Path, target: Path) -> None:
+    """The .vsix is a zip whose ``extension/`` folder is the installed extension."""
+    with zipfile.ZipFile(vsix) as z:
+        for info in z.infolist():
+            if not info.filename.startswith("extension/") or info.is_dir():
+                continue
+            dest = target / info.filename.removeprefix("extension/")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(z.read(info))
+    assert (target / "package.json").is_file(), f"{vsix} has no extension/package.json"
+    assert (target / "dist" / "renderer.js").is_file(), f"{vsix} has no extension/dist/renderer.js"
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"code-server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"code-server did not answer /healthz in {START_TIMEOUT} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop code-server and its children (file watcher, extension host): its whole process group."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+    # The leader may be gone while children linger in its group.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@pytest.fixture
+def code_server() -> Iterator[CodeServer]:
+    if not CODE_SERVER.exists():
+        pytest.fail(f"{CODE_SERVER} is missing: run `bash scripts/install-vscode.sh`")
+    if not VSIX.is_file():
+        pytest.fail(f"{VSIX} is missing: run `npm run package:vscode` (or `bash scripts/setup.sh`)")
+    base = WORK / "vscode"
+    shutil.rmtree(base, ignore_errors=True)
+    workspace, extensions, user = base / "ws", base / "ext", base / "user"
+    for d in (workspace, extensions, user / "User"):
+        d.mkdir(parents=True)
+
+    y_true, y_pred, _ = make_data()
+    write_saved_notebook(
+        workspace / NOTEBOOK, modelviz.confusion_matrix(y_true, y_pred, labels=LABELS)._repr_mimebundle_()
+    )
+    # Before the first start: VS Code scans a fresh extensions folder once.
+    unpack_extension(VSIX, extensions / EXTENSION_FOLDER)
+    settings = {
+        "workbench.startupEditor": "none",
+        "telemetry.telemetryLevel": "off",
+        "security.workspace.trust.enabled": False,
+        "git.openRepositoryInParentFolders": "never",  # no prompt: the work folder sits inside this repository
+    }
+    (user / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
+    (base / "config.yaml").write_text("auth: none\ncert: false\n")
+
+    port = free_port()
+    log = base / "code-server.log"
+    # code-server keeps logs (and, without --config, a config) under the XDG folders: keep them in the work folder.
+    env = {**os.environ, "XDG_CONFIG_HOME": str(base / "xdg-config"), "XDG_DATA_HOME": str(base / "xdg-data")}
+    env.pop("VSCODE_IPC_HOOK_CLI", None)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                str(CODE_SERVER),
+                "--config",
+                str(base / "config.yaml"),
+                "--auth",
+                "none",
+                "--bind-addr",
+                f"127.0.0.1:{port}",
+                "--disable-telemetry",
+                "--disable-update-check",
+                "--disable-workspace-trust",
+                "--user-data-dir",
+                str(user),
+                "--extensions-dir",
+                str(extensions),
+                str(workspace),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,  # its own process group, stopped as a whole below
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc, log)
+        yield CodeServer(url=url, workspace=workspace, log=log)
+    finally:
+        stop(proc)
+
+
+# --- the browser side ------------------------------------------------------------------------------------------------
+
+
+def open_notebook(page: Page, name: str, deadline: float) -> int:
+    """Double-click the file in the Explorer. While VS Code's ipynb support is not registered yet (the first ~10 s)
+    the file opens as JSON text instead: then close that editor and try again. Returns the number of attempts."""
+    row = page.locator(".explorer-folders-view .monaco-list-row", has_text=name).first
+    row.wait_for(timeout=30_000)
+    overlay = page.locator(".notebookOverlay").first
+    attempt = 0
+    while True:
+        attempt += 1
+        row.dblclick()
+        try:
+            overlay.wait_for(timeout=8_000)
+            return attempt
+        except PlaywrightTimeoutError:
+            if time.monotonic() > deadline:
+                raise
+        # Opened as text (or not at all): close every editor tab, then retry.
+        close = page.locator(".tabs-container .tab .tab-actions .action-label")
+        for _ in range(10):
+            if close.count() == 0:
+                break
+            close.first.click(force=True)
+        page.wait_for_timeout(1_000 * min(attempt, 3))
+
+
+# An output whose renderer code failed (as opposed to a payload that is invalid): no point waiting any longer.
+RENDERER_BROKEN = '.mv-Error-title:has-text("could not load"), .mv-Error-title:has-text("renderer failed")'
+
+
+def find_in_frames(page: Page, selector: str, deadline: float) -> tuple[Frame, ElementHandle]:
+    """The first element matching ``selector`` in any frame (outputs live in a webview inside another iframe)."""
+    while True:
+        for frame in page.frames:
+            try:
+                el = frame.query_selector(selector)
+                broken = None if el else frame.query_selector(RENDERER_BROKEN)
+            except PlaywrightError:  # frames come and go while the webview loads
+                continue
+            if el is not None:
+                return frame, el
+            if broken is not None:
+                raise TimeoutError(f"no {selector!r}: the renderer failed")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {selector!r} in any of {len(page.frames)} frames")
+        page.wait_for_timeout(250)
+
+
+def output_report(page: Page) -> str:
+    """What VS Code's output webviews show (every modelviz output's text), for failure messages."""
+    parts = []
+    for frame in page.frames:
+        try:
+            texts = frame.eval_on_selector_all(
+                ".mv-Root, .mv-Error", "els => els.map(e => e.textContent.slice(0, 400))"
+            )
+        except PlaywrightError:
+            continue
+        parts += [f"[{frame.url[:60]}…] {t}" for t in texts]
+    return "\n".join(parts) or f"(no modelviz output in any of {len(page.frames)} frames)"
+
+
+CONFUSION_DOM = """(root) => {
+  const texts = (sel) => [...root.querySelectorAll(sel)].map((e) => e.textContent);
+  const bold = [...root.querySelectorAll('b, strong, tspan')].filter(
+    (e) => e.localName !== 'tspan' || /bold|[6-9]00/.test(e.getAttribute('style') || '')
+  );
+  return {
+    state: root.dataset.mvState,
+    svg: root.querySelectorAll('.main-svg').length,
+    cells: texts('.heatmaplayer text'),
+    xticks: texts('.xtick text'),
+    yticks: texts('.ytick text'),
+    bold: bold.map((e) => e.outerHTML),
+    text: root.textContent,
+    size: [root.getBoundingClientRect().width, root.getBoundingClientRect().height],
+  };
+}"""
+
+
+# Luminance (0..255) at the centre of each heatmap cell, row-major, read from the image Plotly draws the cells into.
+CELL_LUMINANCE = """async (root, n) => {
+  const img = root.querySelector('.heatmaplayer image');
+  if (!img) return null;
+  const pic = new Image();
+  pic.src = img.getAttribute('href') || img.getAttribute('xlink:href');
+  await pic.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = pic.naturalWidth;
+  canvas.height = pic.naturalHeight;
+  const g = canvas.getContext('2d');
+  g.drawImage(pic, 0, 0);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const x = Math.floor(((j + 0.5) / n) * canvas.width), y = Math.floor(((i + 0.5) / n) * canvas.height);
+      const [r, gr, b, a] = g.getImageData(x, y, 1, 1).data;
+      out.push(a === 0 ? -1 : Math.round(0.2126 * r + 0.7152 * gr + 0.0722 * b));
+    }
+  }
+  return { size: [canvas.width, canvas.height], lum: out, theme: root.dataset.mvTheme };
+}"""
+
+
+def test_vscode_renders_saved_confusion_outputs(browser: Browser, code_server: CodeServer) -> None:
+    deadline = time.monotonic() + RENDER_TIMEOUT
+    y_true, y_pred, counts = make_data()
+    assert modelviz.confusion_matrix(y_true, y_pred, labels=LABELS).matrix.tolist() == counts
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # What would show our renderer failing: uncaught errors, console errors from its files, failed loads of them.
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text} ({m.location.get('url')})")
+            if m.type == "error" and (EXTENSION_FOLDER in str(m.location.get("url")) or "modelviz" in m.text)
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 and EXTENSION_FOLDER in r.url else None
+        ),
+    )
+
+    def fail(what: str) -> NoReturn:
+        page.screenshot(path=screenshot_path("vscode-failure"))
+        pytest.fail(f"{what}\nwebviews:\n{output_report(page)}\n{problems}\ncode-server log:\n{code_server.log_tail()}")
+
+    try:
+        page.goto(f"{code_server.url}/?folder={code_server.workspace}", wait_until="domcontentloaded")
+        attempts = open_notebook(page, NOTEBOOK, deadline)
+        print(f"notebook editor opened after {attempts} attempt(s)")
+
+        # 1. The real package's confusion matrix, drawn by our renderer inside VS Code's output webview.
+        rendered = '.mv-Root.mv-Confusion[data-mv-state="rendered"]'
+        try:
+            frame, _ = find_in_frames(page, f"{rendered} .main-svg", deadline)
+        except TimeoutError as e:
+            fail(str(e))
+        root = frame.wait_for_selector(rendered)
+        assert root is not None
+        frame.wait_for_timeout(300)  # let Plotly finish its first paint (annotations, colour bar)
+        dom = root.evaluate(CONFUSION_DOM)
+        assert dom["state"] == "rendered"
+        assert dom["svg"] >= 1, "no Plotly SVG"
+        expected_cells = sorted(str(v) for row in counts for v in row)
+        assert sorted(dom["cells"]) == expected_cells, f"cell texts {dom['cells']}, counts {counts}"
+        # Payload text is text: the label shows literally, and no markup was made from it.
+        assert HTML_LABEL in dom["xticks"], f"x tick labels {dom['xticks']}"
+        assert HTML_LABEL in dom["yticks"], f"y tick labels {dom['yticks']}"
+        assert HTML_LABEL in dom["text"]
+        assert dom["bold"] == [], f"payload text became markup: {dom['bold']}"
+        assert dom["size"][0] > 200 and dom["size"][1] > 200, f"output is only {dom['size']} px"
+        # Drawn, and the right way round: larger counts are stronger colours (darker on a light theme).
+        pixels = root.evaluate(CELL_LUMINANCE, len(LABELS))
+        assert pixels is not None, "no heatmap image"
+        flat, lum = [v for row in counts for v in row], pixels["lum"]
+        assert -1 not in lum, f"transparent heatmap cells: {pixels}"
+        direction = -1 if pixels["theme"] == "light" else 1
+        for a, b in itertools.permutations(range(len(flat)), 2):
+            if flat[a] > flat[b]:
+                assert direction * (lum[a] - lum[b]) >= -2, f"count {flat[a]} drawn weaker than {flat[b]}: {pixels}"
+        assert abs(lum[flat.index(max(flat))] - lum[flat.index(min(flat))]) > 80, f"flat heatmap: {pixels}"
+        root.scroll_into_view_if_needed()
+        root.screenshot(path=screenshot_path("vscode-confusion"))
+
+        # 2. The malformed payloads: visible error boxes that name the JSON path.
+        try:
+            error_frame, _ = find_in_frames(page, ".mv-Error", deadline)
+        except TimeoutError as e:
+            fail(str(e))
+        boxes = error_frame.locator('.mv-Root.mv-Confusion[data-mv-state="error"]')
+        assert boxes.count() == 2, f"{boxes.count()} error outputs"
+        texts = boxes.locator(".mv-Error").all_text_contents()
+        assert len(texts) == 2, texts
+        assert any("/labels" in t for t in texts), texts
+        assert any("/matrix/dtype" in t for t in texts), texts
+        boxes.last.scroll_into_view_if_needed()
+        shapes = [b for b in (boxes.nth(i).bounding_box() for i in range(2)) if b is not None]
+        assert len(shapes) == 2
+        top, bottom = min(b["y"] for b in shapes), max(b["y"] + b["height"] for b in shapes)
+        left, right = min(b["x"] for b in shapes), max(b["x"] + b["width"] for b in shapes)
+        clip = {"x": left - 4, "y": top - 4, "width": right - left + 8, "height": bottom - top + 8}
+        page.screenshot(path=screenshot_path("vscode-error"), clip=clip)
+        page.screenshot(path=screenshot_path("vscode-notebook"))
+        assert problems == [], problems
+    finally:
+        page.close()

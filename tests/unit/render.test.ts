@@ -132,3 +132,16 @@ it('payload messages are shown as text', async () => {
   expect(msg.dataset.level).toBe('warning');
   expect(el.querySelector('b')).toBeNull();
 });
+
+it('labels every k-th class on large matrices and formats totals', async () => {
+  const n = 120;
+  const el = host();
+  const data = Buffer.from(new BigInt64Array(n * n).fill(1000n).buffer).toString('base64');
+  const labels = Array.from({ length: n }, (_, i) => `c${i}`);
+  await mount(el, MIME, { version: '1.0', labels, matrix: { dtype: 'int64', shape: [n, n], data } }, ctx).ready;
+  const xaxis = calls[0].layout!.xaxis!;
+  expect(xaxis.tickvals).toHaveLength(30);
+  expect((xaxis.ticktext as string[]).slice(0, 2)).toEqual(['c0', 'c4']);
+  expect((calls[0].data![0] as { texttemplate?: string }).texttemplate).toBeUndefined();
+  expect(el.querySelector('.mv-Summary')!.textContent).toBe('120 classes · 14,400,000 samples · accuracy 0.8%');
+});

@@ -36,7 +36,10 @@ function format(v: number, c: Confusion, mode: Normalize): string {
 
 function summary(c: Confusion): string {
   const parts = [`${c.n} classes`];
-  if (Number.isFinite(c.total)) parts.push(`${c.integer ? c.total : c.total.toPrecision(4)} samples`);
+  if (Number.isFinite(c.total)) {
+    const total = Number.isInteger(c.total) ? c.total.toLocaleString('en-US') : c.total.toPrecision(4);
+    parts.push(`${total} ${c.integer || Number.isInteger(c.total) ? 'samples' : 'total weight'}`);
+  }
   if (c.accuracy !== null) parts.push(`accuracy ${(c.accuracy * 100).toFixed(1)}%`);
   return parts.join(' · ');
 }
@@ -134,10 +137,13 @@ class ConfusionView implements View<Confusion> {
     const height = Math.max(260, Math.min(900, c.n * cell + 140));
     // Square cells: keep the plot about as wide as the matrix plus labels and colour bar, not the whole output.
     this.plot.style.maxWidth = `${Math.max(420, c.n * cell + 360)}px`;
+    // Label every class up to ANNOTATE_MAX; above that every k-th, so tick labels never pile up.
+    const step = Math.ceil(c.n / ANNOTATE_MAX);
+    const tickvals = index.filter((i) => i % step === 0);
     const axis = {
       tickmode: 'array' as const,
-      tickvals: index,
-      ticktext: ticks,
+      tickvals,
+      ticktext: tickvals.map((i) => ticks[i]),
       showgrid: false,
       zeroline: false,
       color: theme.foreground,

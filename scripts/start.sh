@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/jupyter lab examples/quickstart.ipynb "$@"
+extra=()
+[ "$(id -u)" = 0 ] && extra+=(--allow-root) # containers and CI machines often run as root
+exec .venv/bin/jupyter lab examples/quickstart.ipynb "${extra[@]}" "$@"

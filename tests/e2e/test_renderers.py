@@ -148,3 +148,27 @@ def test_not_json_and_newer_major_are_explained(page: Page) -> None:
     fx = load("confusion", "valid-basic.json")["payload"]
     out = render(page, "confusion", dict(fx, version="2.0"))
     assert "newer than this modelviz renderer understands" in (page.locator(f"#{out} .mv-Error").text_content() or "")
+
+
+def test_heavy_libraries_load_lazily_and_once(page: Page) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]))
+    result = page.evaluate(
+        """async () => {
+             const [a, b] = [window.modelviz.loadTfjs(), window.modelviz.loadTfjs()];
+             const same = a === b;
+             const tf = await a;
+             const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2, 3]), tf.scalar(1)).dataSync());
+             return { same, sum: Array.from(sum), backend: tf.getBackend() };
+           }"""
+    )
+    # the op ran on the WebGL backend (software WebGL here: no GPU)
+    assert result == {"same": True, "sum": [2, 3, 4], "backend": "webgl"}
+    tfjs_chunks = list(fetched)
+    assert len(tfjs_chunks) >= 1 and not any(f.startswith("plotly") for f in tfjs_chunks)
+    assert page.evaluate(
+        "Promise.all([window.modelviz.loadPlotly(), window.modelviz.loadPlotly()]).then(([a, b]) => a === b)"
+    )
+    page.evaluate("window.modelviz.loadTfjs()")
+    assert sum(f.startswith("plotly") for f in fetched) == 1
+    assert len(fetched) == len(set(fetched)), f"a chunk was fetched twice: {fetched}"

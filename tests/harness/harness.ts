@@ -1,6 +1,7 @@
 // The renderer harness: a bare page with the shared renderers, for browser tests, screenshots and benchmarks.
 // It is a third host, as neutral as the renderers: it only passes a theme.
 import { DARK, LIGHT, MIME_TYPES, decodeTensor, mount, mountError, type RenderHandle } from '@modelviz/renderers';
+import { loadPlotly, loadTfjs } from '../../renderers/src/core/lazy';
 
 declare global {
   interface Window {
@@ -11,6 +12,8 @@ declare global {
 const api = {
   MIME_TYPES,
   decodeTensor,
+  loadPlotly,
+  loadTfjs,
   /** Render a payload in a new output box; returns the box id. `theme` is 'light' or 'dark'. */
   async render(mimeType: string, payload: unknown, theme: 'light' | 'dark' = 'light', width = 640): Promise<string> {
     const id = `out-${api.outputs.size}`;

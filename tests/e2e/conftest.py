@@ -98,12 +98,12 @@ class LabServer:
 
     @staticmethod
     def _quiet_settings(settings: Path) -> None:
-        # no "would you like news?" toast over the outputs we screenshot
+        # no "news?" or "new version" toasts over the outputs we screenshot
         import json
 
         d = settings / "@jupyterlab" / "apputils-extension"
         d.mkdir(parents=True, exist_ok=True)
-        (d / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+        (d / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
     def _wait(self, timeout: float = 60) -> None:
         import time

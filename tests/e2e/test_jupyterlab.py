@@ -138,3 +138,31 @@ def test_display_update_applies_in_place(browser: Browser, lab: LabServer) -> No
         page.locator(CONFUSION).screenshot(path=str(screenshot_path("jupyterlab-confusion-updated")))
     finally:
         page.close()
+
+
+def test_quickstart_notebook_renders_in_jupyterlab(browser: Browser, lab: LabServer) -> None:
+    """The README's first command opens examples/quickstart.ipynb: every output there must draw."""
+    import json
+
+    from .conftest import ROOT
+
+    nb = json.loads((ROOT / "examples" / "quickstart.ipynb").read_text())
+    cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    page = run_notebook(browser, lab, "quickstart.ipynb", cells)
+    try:
+        page.wait_for_function(
+            f"document.querySelectorAll(\"{CONFUSION}[data-mv-state='rendered'] .main-svg\").length >= 2",
+            timeout=60_000,
+        )
+        titles = page.locator(f"{CONFUSION} .mv-Title").all_text_contents()
+        assert titles[0] == "CIFAR-10-like classifier"
+        page.wait_for_function(
+            f"[...document.querySelectorAll('{CONFUSION} .mv-Title')].some(t => t.textContent === 'epoch 5')"
+        )
+        assert page.locator(".jp-OutputArea-output .mv-Error").count() == 1
+        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        page.locator(".jp-OutputArea-output").filter(has=page.locator(CONFUSION)).first.screenshot(
+            path=str(screenshot_path("jupyterlab-quickstart"))
+        )
+    finally:
+        page.close()

@@ -103,7 +103,8 @@ class LabServer:
 
         d = settings / "@jupyterlab" / "apputils-extension"
         d.mkdir(parents=True, exist_ok=True)
-        (d / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        quiet = {"fetchNews": "false", "checkForUpdates": False}
+        (d / "notification.jupyterlab-settings").write_text(json.dumps(quiet))
 
     def _wait(self, timeout: float = 60) -> None:
         import time

@@ -10,6 +10,8 @@ from typing import Any
 
 from ._mime import KINDS, MIME_TYPES, PAYLOAD_VERSION, mime_type
 from .confusion import ConfusionMatrix, confusion_matrix
+from .graph import Graph, graph
+from .logdir import LogdirReader, read_logdir
 
 __version__ = "0.1.0"
 
@@ -18,10 +20,14 @@ __all__ = [
     "MIME_TYPES",
     "PAYLOAD_VERSION",
     "ConfusionMatrix",
+    "Graph",
+    "LogdirReader",
     "__version__",
     "confusion_matrix",
+    "graph",
     "load_ipython_extension",
     "mime_type",
+    "read_logdir",
 ]
 
 

@@ -1,8 +1,8 @@
 """Display formatters registered by type *name*, so that modelviz never imports a framework itself.
 
 ``display(model)`` for a torch ``nn.Module``, a ``keras.Model`` or an ``onnx.ModelProto`` reaches
-``_model_bundle``. Until the graph adapters land, it returns ``None``, which tells IPython to fall back
-to the object's own representation, so registering early never hides anything.
+``_model_bundle``, which builds the graph (``modelviz.graph``). Nothing raises into IPython: a failure gives a
+bundle whose payload carries an error message.
 """
 
 from __future__ import annotations
@@ -18,8 +18,15 @@ MODEL_TYPES: Final = (
 
 
 def _model_bundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
-    # The graph adapters (torch.fx, keras, onnx) are the graph issue's work; until then keep the default repr.
-    return None
+    from .graph import Graph, framework_of, graph
+
+    framework = framework_of(obj) or "other"
+    try:
+        return graph(obj)._repr_mimebundle_(include, exclude)
+    except Exception as e:  # never raise into IPython's display machinery
+        return Graph.error(
+            framework, f"modelviz could not show this model: {type(e).__name__}: {e}", "model"
+        )._repr_mimebundle_()
 
 
 def register(ip: Any) -> None:

@@ -172,3 +172,24 @@ def test_heavy_libraries_load_lazily_and_once(page: Page) -> None:
     page.evaluate("window.modelviz.loadTfjs()")
     assert sum(f.startswith("plotly") for f in fetched) == 1
     assert len(fetched) == len(set(fetched)), f"a chunk was fetched twice: {fetched}"
+
+
+def test_payloads_from_the_python_package_parse_in_the_browser(page: Page) -> None:
+    """What the kernel emits today (not just the fixtures) passes the renderer's schema and parse steps."""
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import modelviz
+    import torch
+
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.LazyLinear(4))
+    net(torch.zeros(1, 3, 8, 8))
+    bundles = {
+        "graph": modelviz.graph(net, example_inputs=(torch.zeros(1, 3, 8, 8),))._repr_mimebundle_(),
+        "confusion": modelviz.confusion_matrix([0, 1, 2, 2], [0, 2, 2, 1])._repr_mimebundle_(),
+    }
+    for kind, bundle in bundles.items():
+        out = render(page, kind, bundle[mime(kind)])
+        assert page.locator(f"#{out} .mv-Root").get_attribute("data-mv-state") == "rendered", page.locator(
+            f"#{out}"
+        ).text_content()

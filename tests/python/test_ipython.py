@@ -48,8 +48,11 @@ def test_model_formatter_reaches_subclasses_by_name(ip: InteractiveShell) -> Non
     Module = type("Module", (), {"__module__": "torch.nn.modules.module", "__repr__": lambda self: "Net()"})
     Net = type("Net", (Module,), {"__module__": "__main__"})
     data, _ = ip.display_formatter.format(Net())
-    # Until the graph adapters land the formatter defers, and the model's own repr is shown.
-    assert data == {"text/plain": "Net()"}
+    # The formatter is reached by name and never raises: a stand-in that is no real torch module gives a graph
+    # payload whose message says why it could not be built.
+    assert set(data) == {"application/vnd.modelviz.graph.v1+json", "text/plain"}
+    messages = data["application/vnd.modelviz.graph.v1+json"]["messages"]
+    assert messages[0]["level"] == "error" and "error: could not build the graph" in data["text/plain"]
 
 
 def test_confusion_displays_our_mime_type(ip: InteractiveShell) -> None:

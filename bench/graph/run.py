@@ -1,0 +1,97 @@
+"""Graph benchmark, kernel side: build the payload of a generated 50,000-node ONNX graph.
+
+ours:   modelviz.graph(model_proto) (checker, shape inference, columns, string table, weight statistics, summary),
+        then json.dumps of the payload, i.e. what a kernel ships for display(model).
+There is no same-run anchor for the kernel build (Netron has no kernel side): the line prints our figure against
+the issue's target (<= 5 s). The Netron comparison (time to drawn graph in Chromium) belongs to the renderer
+benchmark, not to this runner.
+The graph comes from tests/python/graph_models.py::onnx_chain (MatMul -> Add -> Relu blocks, a residual Add per
+block, exporter-style names /stage{s}/block{b}/{op}_{i}, an 8x8 weight and a bias per block).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+N_NODES = 50_000
+WARMUP = 1
+REPS = 5
+TARGET_S = 5.0
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def modelviz_module() -> ModuleType:
+    """The installed modelviz package, or the source tree if it is not installed."""
+    try:
+        return importlib.import_module("modelviz")
+    except ImportError:
+        sys.path.insert(0, str(ROOT / "python-shim"))
+        return importlib.import_module("modelviz")
+
+
+def line(name: str, ours: str, target: str, verdict: str, detail: str) -> str:
+    return f"{name:<22} {'ours ' + ours:<14} {'target ' + target:<34} {verdict:<16} [{detail}]"
+
+
+def main() -> None:
+    modelviz = modelviz_module()
+    sys.path.insert(0, str(ROOT))
+    graph_models = importlib.import_module("tests.python.graph_models")
+    import onnx
+
+    proto = graph_models.onnx_chain(N_NODES)
+
+    def build() -> str:
+        return json.dumps(modelviz.graph(proto).payload)
+
+    for _ in range(WARMUP):
+        build()
+    times: list[float] = []
+    text = ""
+    for _ in range(REPS):
+        t0 = time.perf_counter()
+        text = build()
+        times.append(time.perf_counter() - t0)
+    payload = json.loads(text)
+    nodes = payload["totals"]["nodes"]
+    if nodes != len(proto.graph.node) + len(proto.graph.input) + len(proto.graph.output):
+        raise SystemExit(f"graph: {nodes} nodes in the payload for {len(proto.graph.node)} ONNX nodes")
+    med = statistics.median(times)
+    size = len(text.encode())
+    print(
+        line(
+            "graph/build-50k-onnx",
+            f"{med:.2f} s",
+            f"<= {TARGET_S:.0f} s (issue 3)",
+            "meets target" if med <= TARGET_S else "MISSES target",
+            f"median of {REPS}; {min(times):.2f}-{max(times):.2f} s; {nodes} nodes incl. graph input/output; "
+            "no same-run anchor: the Netron comparison is the renderer benchmark's",
+        )
+    )
+    print(
+        line(
+            "graph/size-50k-onnx",
+            f"{size / 1e6:.2f} MB",
+            "compact, linear in size",
+            f"{size / nodes:.0f} bytes/node",
+            f"{size} bytes of JSON; {len(payload['details'])} node details, {len(payload['strings'])} strings, "
+            f"{len(payload['tensors'])} distinct tensor shapes",
+        )
+    )
+    print(
+        f"  ({len(proto.graph.node)} ONNX nodes, {len(proto.graph.initializer)} initializers, {WARMUP} warm-up + "
+        f"{REPS} timed rounds; python {platform.python_version()}, onnx {onnx.__version__}, "
+        f"modelviz from {Path(modelviz.__file__).parent}; load average {os.getloadavg()[0]:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()

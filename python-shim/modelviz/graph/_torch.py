@@ -288,15 +288,7 @@ def _build_fx(
             b.attrs(i, attrs)
         if infos:
             b.detail(i).params.extend(infos)
-        ins: list[int] = []
-        for src in node.all_input_nodes:
-            t = _edge_tensor(node, src, outputs[src])
-            ins.append(t)
-            b.edge(index[src], i, t)
-        if outs or any(t >= 0 for t in ins):
-            d = b.detail(i)
-            d.inputs.extend(t for t in ins if t >= 0)
-            d.outputs.extend(outs)
+        _wire(b, node, i, index, outputs)
     _totals(b, model)
     unused = b.totals["params"] - sum(b.node_params)
     if unused > 0:
@@ -337,18 +329,24 @@ def _build_export(model: torch.nn.Module, inputs: tuple[Any, ...], reason: str, 
             b.attrs(i, attrs + [(k, v) for k, v in node.kwargs.items() if not _has_node(v)])
         if infos:
             b.detail(i).params.extend(infos)
-        ins: list[int] = []
-        for src in node.all_input_nodes:
-            if src in index:
-                t = _edge_tensor(node, src, outputs[src])
-                ins.append(t)
-                b.edge(index[src], i, t)
-        if outs or any(t >= 0 for t in ins):
-            d = b.detail(i)
-            d.inputs.extend(t for t in ins if t >= 0)
-            d.outputs.extend(outs)
+        _wire(b, node, i, index, outputs)
     _totals(b, model)
     return b
+
+
+def _wire(b: GraphBuilder, node: fx.Node, i: int, index: dict[fx.Node, int], outputs: dict[fx.Node, list[int]]) -> None:
+    """Edges from the node's inputs present in the graph (lifted parameters are not); its tensors in its details."""
+    ins: list[int] = []
+    for src in node.all_input_nodes:
+        if src in index:
+            t = _edge_tensor(node, src, outputs[src])
+            ins.append(t)
+            b.edge(index[src], i, t)
+    outs = outputs[node]
+    if outs or any(t >= 0 for t in ins):
+        d = b.detail(i)
+        d.inputs.extend(t for t in ins if t >= 0)
+        d.outputs.extend(outs)
 
 
 def _has_node(value: Any) -> bool:

@@ -57,7 +57,8 @@ module.exports = (_env, argv) => {
       entry: { harness: './tests/harness/harness.ts' },
       optimization: { minimize: mode === 'production', minimizer },
       output: {
-        path: path.resolve(__dirname, 'build/harness'),
+        // MV_HARNESS_OUT lets parallel work build its own harness without wiping another's.
+        path: path.resolve(__dirname, process.env.MV_HARNESS_OUT || 'build/harness'),
         filename: '[name].js',
         chunkFilename: '[name].[contenthash:8].js',
         publicPath: 'auto',

@@ -13,6 +13,8 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 WORK = ROOT / "tests" / "e2e" / ".work"
+# MV_HARNESS: a harness built elsewhere (webpack honours MV_HARNESS_OUT), else the one setup builds.
+HARNESS = Path(os.environ.get("MV_HARNESS", ROOT / "build" / "harness")) / "index.html"
 CHROMIUM = os.environ.get("MODELVIZ_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from .conftest import ROOT, screenshot_path
+from .conftest import HARNESS, ROOT, screenshot_path
 
 FIXTURES = ROOT / "schema" / "fixtures"
 KINDS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "tensors")
@@ -31,7 +31,7 @@ def page(browser: Browser) -> Iterator[Page]:
     p = browser.new_page(viewport={"width": 900, "height": 900})
     errors: list[str] = []
     p.on("pageerror", lambda e: errors.append(str(e)))
-    p.goto((ROOT / "build" / "harness" / "index.html").as_uri())
+    p.goto(HARNESS.as_uri())
     p.wait_for_function("document.body.dataset.ready === 'true'")
     yield p
     p.close()

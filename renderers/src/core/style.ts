@@ -29,6 +29,19 @@ const CSS = `
 .mv-ConfusionPlot { width: 100%; min-height: 240px; }
 `;
 
+/**
+ * A kind's own stylesheet (kept in the kind's folder), inserted once per document beside the shared one.
+ * Class names stay under the kind's prefix (`mv-Graph...`, `mv-Scalars...`).
+ */
+export function ensureKindStyles(doc: Document, kind: string, css: string): void {
+  const id = `${STYLE_ID}-${kind}`;
+  if (doc.getElementById(id)) return;
+  const style = doc.createElement('style');
+  style.id = id;
+  style.textContent = css;
+  doc.head.appendChild(style);
+}
+
 export function ensureStyles(doc: Document): void {
   if (doc.getElementById(STYLE_ID)) return;
   const style = doc.createElement('style');

@@ -14,51 +14,23 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench._common import line, load_average, modelviz_module, ratio, timed
 
 N_NODES = 50_000
 WARMUP = 1
 REPS = 5
 TARGET_S = 5.0
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def modelviz_module() -> ModuleType:
-    """The installed modelviz package, or the source tree if it is not installed."""
-    try:
-        return importlib.import_module("modelviz")
-    except ImportError:
-        sys.path.insert(0, str(ROOT / "python-shim"))
-        return importlib.import_module("modelviz")
-
-
-def line(name: str, ours: str, anchor: str, ratio: str, detail: str) -> str:
-    return f"{name:<22} {'ours ' + ours:<14} {anchor:<40} ratio {ratio:<16} [{detail}]"
-
-
-def timed(fn: Callable[[], object], reps: int) -> list[float]:
-    out = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def relation(ours: float, anchor: float, faster: str, slower: str) -> str:
-    return f"{anchor / ours:.1f}x {faster}" if ours <= anchor else f"{ours / anchor:.1f}x {slower}"
 
 
 def main() -> None:
     modelviz = modelviz_module()
-    sys.path.insert(0, str(ROOT))
     graph_models = importlib.import_module("tests.python.graph_models")
     import onnx
 
@@ -95,7 +67,7 @@ def main() -> None:
             "graph/build-50k-onnx",
             f"{med:.2f} s",
             f"anchor(onnx check+infer_shapes) {anchor:.2f} s",
-            relation(med, anchor, "faster", "slower"),
+            ratio(med, anchor, "faster", "slower"),
             f"target <= {TARGET_S:.0f} s: {'meets' if med <= TARGET_S else 'MISSES'}; median of {REPS}; "
             f"ours {min(times):.2f}-{max(times):.2f} s; {nodes} nodes incl. graph input/output",
         )
@@ -105,7 +77,7 @@ def main() -> None:
             "graph/size-50k-onnx",
             f"{size / 1e6:.2f} MB",
             f"anchor(.onnx file) {onnx_size / 1e6:.2f} MB",
-            relation(size, onnx_size, "smaller", "larger"),
+            ratio(size, onnx_size, "smaller", "larger"),
             f"{size / nodes:.0f} bytes/node; {len(payload['details'])} node details, "
             f"{len(payload['strings'])} strings, {len(payload['tensors'])} distinct tensor shapes",
         )
@@ -113,7 +85,7 @@ def main() -> None:
     print(
         f"  ({len(proto.graph.node)} ONNX nodes, {len(proto.graph.initializer)} initializers, {WARMUP} warm-up + "
         f"{REPS} timed rounds; python {platform.python_version()}, onnx {onnx.__version__}, "
-        f"modelviz from {Path(modelviz.__file__).parent}; load average {os.getloadavg()[0]:.1f})"
+        f"modelviz from {Path(modelviz.__file__).parent}; {load_average()})"
     )
 
 

@@ -8,35 +8,24 @@ The values are the same float32 values as bench/tensor/data.mjs generates (same 
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
 import platform
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench._common import line, load_average, modelviz_module, ratio, timed
+
 N = 1_000_000
 SEED = 20240601
 WARMUP = 1
 REPS = 7
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def tensor_module() -> ModuleType:
-    """The installed modelviz package, or the source tree if it is not installed."""
-    try:
-        return importlib.import_module("modelviz._tensor")
-    except ImportError:
-        sys.path.insert(0, str(ROOT / "python-shim"))
-        return importlib.import_module("modelviz._tensor")
 
 
 def make_values(n: int, seed: int) -> npt.NDArray[np.float32]:
@@ -55,9 +44,7 @@ def time_both(ours: Callable[[], str], anchor: Callable[[], str]) -> tuple[list[
     """Warm up, then REPS rounds alternating which side goes first; per-round times in ms."""
 
     def one(f: Callable[[], str]) -> float:
-        t0 = time.perf_counter()
-        f()
-        return (time.perf_counter() - t0) * 1000
+        return timed(f, 1)[0] * 1000
 
     for _ in range(WARMUP):
         one(ours)
@@ -74,18 +61,8 @@ def time_both(ours: Callable[[], str], anchor: Callable[[], str]) -> tuple[list[
     return t_ours, t_anchor
 
 
-def ratio(ours: float, anchor: float, better: str, worse: str) -> str:
-    if ours <= anchor:
-        return f"{anchor / ours:.1f}x {better}"
-    return f"{ours / anchor:.1f}x {worse}"
-
-
-def line(name: str, ours: str, anchor_name: str, anchor: str, ratio_text: str, detail: str) -> str:
-    return f"{name:<22} {'ours ' + ours:<14} {f'anchor({anchor_name}) ' + anchor:<34} ratio {ratio_text}   [{detail}]"
-
-
 def main() -> None:
-    tensor = tensor_module()
+    tensor = modelviz_module("modelviz._tensor")
     values = make_values(N, SEED)
 
     def ours() -> str:
@@ -105,8 +82,7 @@ def main() -> None:
         line(
             "tensor/size-python",
             f"{ours_bytes / 1e6:.2f} MB",
-            "json.dumps list",
-            f"{anchor_bytes / 1e6:.2f} MB",
+            f"anchor(json.dumps list) {anchor_bytes / 1e6:.2f} MB",
             ratio(ours_bytes, anchor_bytes, "smaller", "larger"),
             f"{ours_bytes} vs {anchor_bytes} bytes; dumps writes ', ' between numbers",
         )
@@ -118,8 +94,7 @@ def main() -> None:
         line(
             "tensor/encode-python",
             f"{mo:.1f} ms",
-            "json.dumps list",
-            f"{ma:.1f} ms",
+            f"anchor(json.dumps list) {ma:.1f} ms",
             ratio(mo, ma, "faster", "slower"),
             f"median of {REPS}; ours {min(t_ours):.1f}-{max(t_ours):.1f}, "
             f"anchor {min(t_anchor):.1f}-{max(t_anchor):.1f} ms",
@@ -127,7 +102,7 @@ def main() -> None:
     )
     print(
         f"  (n={N} float32, seed {SEED}, {WARMUP} warm-up + {REPS} timed rounds; python {platform.python_version()}, "
-        f"numpy {np.__version__}, modelviz from {Path(tensor.__file__).parent}; load average {os.getloadavg()[0]:.1f})"
+        f"numpy {np.__version__}, modelviz from {Path(tensor.__file__).parent}; {load_average()})"
     )
 
 

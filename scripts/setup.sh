@@ -36,7 +36,8 @@ fi
 
 # 3. Front-end builds (generated types, TypeScript, JupyterLab extension, VS Code renderer, test harness)
 src=$(tree_hash schema renderers/src renderers/package.json labextension/src labextension/package.json vscode/src \
-  vscode/package.json tests/harness webpack.config.js tsconfig.json renderers/tsconfig.json package-lock.json scripts/gen-types.mjs)
+  vscode/package.json tests/harness webpack.config.js tsconfig.json renderers/tsconfig.json package-lock.json scripts/gen-types.mjs \
+  scripts/gen-graph-worker.mjs)
 if ! fresh build/.mv-js "$src" || [ ! -f python-shim/modelviz/labextension/static/style.js ] || [ ! -f vscode/dist/renderer.js ]; then
   say "building the front end (first time: ~2 minutes)"
   rm -rf python-shim/modelviz/labextension

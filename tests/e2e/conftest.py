@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -163,3 +163,29 @@ def write_notebook(path: Path, cells: list[str]) -> None:
         ],
     }
     path.write_text(json.dumps(nb, indent=1))
+
+
+def run_notebook(browser: Browser, lab: LabServer, name: str, cells: list[str]) -> Page:
+    write_notebook(lab.root / name, cells)
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(lab.notebook_url(name))
+    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
+    # wait until the notebook's kernel is really connected and idle, then run everything (not awaited:
+    # the command's promise follows the whole execution)
+    page.wait_for_function(
+        "(() => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w && w.sessionContext && w.sessionContext.session?.kernel?.connectionStatus === 'connected'"
+        " && w.sessionContext.session.kernel.status === 'idle'; })()",
+        timeout=60_000,
+    )
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    page.wait_for_function(
+        f"document.querySelectorAll('.jp-InputArea-prompt').length >= {len(cells)} && "
+        f"[...document.querySelectorAll('.jp-InputArea-prompt')].slice(0, {len(cells)})"
+        ".every(p => /\\[\\d+\\]/.test(p.textContent))",
+        timeout=60_000,
+    )
+    assert errors == [], errors
+    return page

@@ -6,37 +6,11 @@ import textwrap
 
 import numpy as np
 from PIL import Image
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
-from .conftest import LabServer, screenshot_path, write_notebook
+from .conftest import LabServer, run_notebook, screenshot_path
 
 CONFUSION = ".mv-Root.mv-Confusion"
-
-
-def run_notebook(browser: Browser, lab: LabServer, name: str, cells: list[str]) -> Page:
-    write_notebook(lab.root / name, cells)
-    page = browser.new_page(viewport={"width": 1280, "height": 1100})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(lab.notebook_url(name))
-    page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
-    # wait until the notebook's kernel is really connected and idle, then run everything (not awaited:
-    # the command's promise follows the whole execution)
-    page.wait_for_function(
-        "(() => { const w = window.jupyterapp.shell.currentWidget;"
-        " return w && w.sessionContext && w.sessionContext.session?.kernel?.connectionStatus === 'connected'"
-        " && w.sessionContext.session.kernel.status === 'idle'; })()",
-        timeout=60_000,
-    )
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    page.wait_for_function(
-        f"document.querySelectorAll('.jp-InputArea-prompt').length >= {len(cells)} && "
-        f"[...document.querySelectorAll('.jp-InputArea-prompt')].slice(0, {len(cells)})"
-        ".every(p => /\\[\\d+\\]/.test(p.textContent))",
-        timeout=60_000,
-    )
-    assert errors == [], errors
-    return page
 
 
 def test_confusion_matrix_from_a_real_kernel(browser: Browser, lab: LabServer) -> None:

@@ -19,6 +19,7 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
     ).execute()
     seen: dict[str, int] = {}
     malformed: list[Any] = []
+    graphs: list[dict[str, Any]] = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", "".join(out.get("traceback", []))
@@ -33,6 +34,15 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
                 else:
                     assert found == [], found
                     seen[kind] = seen.get(kind, 0) + 1
+                    errors = [m["text"] for m in payload.get("messages", []) if m["level"] == "error"]
+                    assert errors == [], errors
+                    if kind == "graph":
+                        graphs.append(payload)
     assert seen.get("confusion", 0) >= 2
+    # torch (displayed directly, traced with shapes, the encoder through torch.export), Keras and ONNX: each a
+    # real data-flow graph, never the module-tree fallback
+    assert sorted(g["framework"] for g in graphs) == ["keras", "onnx", "pytorch", "pytorch", "pytorch"]
+    assert sorted(g["source"]["method"] for g in graphs) == ["export", "fx", "fx+shape_prop", "keras-functional", "onnx"]
+    assert all(g["totals"]["params"] > 0 and len(g["strings"]) > 10 for g in graphs)
     # the deliberately malformed example is caught by the same contract the renderer enforces
     assert len(malformed) == 1 and {p for p, _ in malformed[0]} >= {"/labels", "/matrix"}

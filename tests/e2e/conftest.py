@@ -87,6 +87,7 @@ class LabServer:
                 f"--LabApp.user_settings_dir={base / 'settings'}",
                 f"--LabApp.workspaces_dir={base / 'workspaces'}",
                 "--LabApp.expose_app_in_browser=True",
+                "--JupyterNotebookApp.expose_app_in_browser=True",  # Notebook 7 pages too
                 "--LabServerApp.open_browser=False",
                 "--ServerApp.allow_root=True",
             ],
@@ -123,7 +124,10 @@ class LabServer:
                 time.sleep(0.3)
         raise TimeoutError(f"jupyter lab did not answer in {timeout}s; see {self.log.name}")
 
-    def notebook_url(self, name: str) -> str:
+    def notebook_url(self, name: str, app: str = "lab") -> str:
+        """The notebook in JupyterLab (``app="lab"``) or in Notebook 7 (``app="notebook"``), same server."""
+        if app == "notebook":
+            return f"{self.url}/notebooks/{name}?token={self.token}"
         return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
     def stop(self) -> None:
@@ -165,12 +169,12 @@ def write_notebook(path: Path, cells: list[str]) -> None:
     path.write_text(json.dumps(nb, indent=1))
 
 
-def run_notebook(browser: Browser, lab: LabServer, name: str, cells: list[str]) -> Page:
+def run_notebook(browser: Browser, lab: LabServer, name: str, cells: list[str], app: str = "lab") -> Page:
     write_notebook(lab.root / name, cells)
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(lab.notebook_url(name))
+    page.goto(lab.notebook_url(name, app))
     page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
     # wait until the notebook's kernel is really connected and idle, then run everything (not awaited:
     # the command's promise follows the whole execution)

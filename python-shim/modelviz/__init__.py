@@ -10,7 +10,9 @@ from typing import Any
 
 from ._mime import KINDS, MIME_TYPES, PAYLOAD_VERSION, mime_type
 from .confusion import ConfusionMatrix, confusion_matrix
+from .dashboard import Dashboard, stop_all
 from .graph import Graph, graph
+from .live import LiveLog, live
 from .logdir import LogdirReader, read_logdir
 
 __version__ = "0.1.0"
@@ -20,15 +22,28 @@ __all__ = [
     "MIME_TYPES",
     "PAYLOAD_VERSION",
     "ConfusionMatrix",
+    "Dashboard",
     "Graph",
+    "LiveLog",
     "LogdirReader",
     "__version__",
     "confusion_matrix",
     "graph",
+    "live",
     "load_ipython_extension",
     "mime_type",
     "read_logdir",
+    "stop_all",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # ``modelviz.keras`` (the Keras callback) is imported on first use: Keras itself only when LiveCallback is.
+    if name == "keras":
+        import importlib
+
+        return importlib.import_module(".keras", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

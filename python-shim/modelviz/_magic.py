@@ -53,10 +53,19 @@ class ModelvizMagics(Magics):
     def modelviz(self, line: str) -> None:
         """%modelviz --logdir DIR [--runs RE] [--tags RE] [--refresh S] [--smoothing A] [--verify] | --stop"""
         ns = parse(line)
+        from .dashboard import Dashboard, stop_all
+
         if ns.stop:
-            print("modelviz: no watchers are running")
-            return
-        # The log-directory reader and live dashboard are the logdir issue's work.
-        print(
-            f"modelviz: reading {ns.logdir!r} is not available in this version yet (log-directory dashboards come next)"
-        )
+            n = stop_all()
+            print(f"modelviz: stopped {n} watcher{'s' if n != 1 else ''}" if n else "modelviz: no watchers are running")
+            if not ns.logdir:
+                return
+        if not ns.refresh > 0:
+            raise UsageError(f"%modelviz: --refresh must be > 0 seconds, got {ns.refresh}")
+        try:
+            dash = Dashboard(
+                ns.logdir, runs=ns.runs, tags=ns.tags, refresh=ns.refresh, smoothing=ns.smoothing, verify=ns.verify
+            )
+        except ValueError as e:
+            raise UsageError(f"%modelviz: {e}") from None
+        dash.show()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import struct
@@ -47,7 +48,16 @@ def event_files(run_dir: Path) -> list[Path]:
 
 
 def assert_matches_event_accumulator(logdir: Path, result: Any = None, expect_runs: set[str] | None = None) -> int:
-    """Every run and tag equal, value for value, to EventAccumulator's; returns the number of points compared."""
+    """Every run and tag equal, value for value, to EventAccumulator's; returns the number of points compared.
+
+    Tensor summaries are sorted by their plugin as TensorBoard's dashboards do: scalars, text, TF2 histograms (and
+    HistogramProto migrated by ``data_compat``), TF2 images (one per sample), PR curves (the PR-curve plugin's own
+    ``_make_pr_entry``); hparams tensors are left to ``reader.hparams``; any other tensor goes to ``tensors``.
+    """
+    from tensorboard import data_compat
+    from tensorboard.compat.proto.histogram_pb2 import HistogramProto
+    from tensorboard.compat.proto.summary_pb2 import Summary
+    from tensorboard.plugins.pr_curve.pr_curves_plugin import PrCurvesPlugin
     from tensorboard.util.tensor_util import make_ndarray
 
     r = result if result is not None else read_logdir(logdir)
@@ -59,8 +69,16 @@ def assert_matches_event_accumulator(logdir: Path, result: Any = None, expect_ru
         ea = accumulate(logdir / run)
         tags = ea.Tags()
         plugin = {t: ea.SummaryMetadata(t).plugin_data.plugin_name for t in tags["tensors"]}
-        scalar_tensors = [t for t in tags["tensors"] if plugin[t] == "scalars"]
-        text_tensors = [t for t in tags["tensors"] if plugin[t] == "text"]
+        by_plugin: dict[str, list[str]] = {}
+        for t in tags["tensors"]:
+            by_plugin.setdefault(plugin[t], []).append(t)
+        scalar_tensors = by_plugin.pop("scalars", [])
+        text_tensors = by_plugin.pop("text", [])
+        hist_tensors = by_plugin.pop("histograms", [])
+        image_tensors = by_plugin.pop("images", [])
+        pr_tensors = by_plugin.pop("pr_curves", [])
+        by_plugin.pop("hparams", None)
+        other_tensors = [t for ts in by_plugin.values() for t in ts]
         assert sorted(r.scalars[run]) == sorted(tags["scalars"] + scalar_tensors), run
         for tag in tags["scalars"]:
             ref = ea.Scalars(tag)
@@ -85,7 +103,7 @@ def assert_matches_event_accumulator(logdir: Path, result: Any = None, expect_ru
             want = ["\n".join(x.decode() for x in make_ndarray(e.tensor_proto).reshape(-1)) for e in ref]
             assert [t.text for t in got] == want
             compared += len(ref)
-        assert sorted(r.histograms[run]) == sorted(tags["histograms"])
+        assert sorted(r.histograms[run]) == sorted(tags["histograms"] + hist_tensors)
         for tag in tags["histograms"]:
             ref = ea.Histograms(tag)
             h = r.histograms[run][tag]
@@ -96,16 +114,59 @@ def assert_matches_event_accumulator(logdir: Path, result: Any = None, expect_ru
             for i, e in enumerate(ref):
                 np.testing.assert_array_equal(h.bucket_limit[i], e.histogram_value.bucket_limit)
                 np.testing.assert_array_equal(h.bucket[i], e.histogram_value.bucket)
+                # What the histogram dashboard gets: data_compat's migration (float32, as TensorBoard stores it).
+                proto = HistogramProto(**dataclasses.asdict(e.histogram_value))
+                migrated = data_compat.migrate_value(Summary.Value(tag=tag, histo=proto))
+                np.testing.assert_array_equal(h.buckets(i).astype(np.float32), make_ndarray(migrated.tensor))
             compared += len(ref)
-        assert sorted(r.images[run]) == sorted(tags["images"])
+        for tag in hist_tensors:
+            ref = ea.Tensors(tag)
+            h = r.histograms[run][tag]
+            np.testing.assert_array_equal(h.step, [e.step for e in ref])
+            np.testing.assert_array_equal(h.wall_time, [e.wall_time for e in ref])
+            for i, e in enumerate(ref):
+                want = make_ndarray(e.tensor_proto)
+                np.testing.assert_array_equal(h.buckets(i), want)
+                assert h.num[i] == want[:, 2].sum()
+            compared += len(ref)
+        assert sorted(r.images[run]) == sorted(tags["images"] + image_tensors)
         for tag in tags["images"]:
             ref = ea.Images(tag)
             got = r.images[run][tag]
             assert [tuple(g) for g in got] == [
-                (e.step, e.wall_time, e.width, e.height, e.encoded_image_string) for e in ref
+                (e.step, e.wall_time, e.width, e.height, e.encoded_image_string, 0) for e in ref
             ]
             compared += len(ref)
+        for tag in image_tensors:
+            want_images = []
+            for e in ref_tensors(ea, tag):
+                a = make_ndarray(e.tensor_proto)
+                w, hgt = int(a[0]), int(a[1])
+                want_images += [(e.step, e.wall_time, w, hgt, bytes(x), k) for k, x in enumerate(a[2:])]
+            assert [tuple(g) for g in r.images[run][tag]] == want_images
+            compared += len(want_images)
+        assert sorted(r.pr_curves[run]) == sorted(pr_tensors)
+        for tag in pr_tensors:
+            ref = ea.Tensors(tag)
+            got = r.pr_curves[run][tag]
+            assert [(c.step, c.wall_time) for c in got] == [(e.step, e.wall_time) for e in ref]
+            for c, e in zip(got, ref, strict=True):
+                arr = make_ndarray(e.tensor_proto)
+                entry = PrCurvesPlugin._make_pr_entry(None, e.step, e.wall_time, arr)  # the dashboard's own numbers
+                assert c.num_thresholds == arr.shape[1]
+                for ours, theirs in (
+                    ("precision", "precision"), ("recall", "recall"), ("thresholds", "thresholds"),
+                    ("tp", "true_positives"), ("fp", "false_positives"),
+                    ("tn", "true_negatives"), ("fn", "false_negatives"),
+                ):  # fmt: skip
+                    np.testing.assert_array_equal(getattr(c, ours), entry[theirs], err_msg=f"{tag} {ours}")
+            compared += len(ref)
+        assert sorted(r.tensors[run]) == sorted(other_tensors)
     return compared
+
+
+def ref_tensors(ea: Any, tag: str) -> Any:
+    return ea.Tensors(tag)
 
 
 @pytest.fixture(scope="module")
@@ -377,7 +438,7 @@ def test_unreadable_file_gives_a_message(tmp_path: Path, monkeypatch: pytest.Mon
     # chmod 0 does not stop root (CI runs as root), so the permission error is raised where the reader opens files
     import builtins
 
-    from modelviz.logdir import reader
+    from modelviz.logdir import _storage
 
     write_torch(tmp_path / "a", steps=3)
     write_torch(tmp_path / "b", steps=3)
@@ -389,7 +450,7 @@ def test_unreadable_file_gives_a_message(tmp_path: Path, monkeypatch: pytest.Mon
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(reader, "open", guarded_open, raising=False)
+    monkeypatch.setattr(_storage, "open", guarded_open, raising=False)
     r = read_logdir(tmp_path)
     assert any("cannot read" in m and locked.name in m for m in r.messages), r.messages
     assert "b" in r.scalars  # the other run is still read

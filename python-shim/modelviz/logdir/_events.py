@@ -187,6 +187,7 @@ class Value(NamedTuple):
     kind: str  # "simple_value" | "histo" | "image" | "tensor" | "" (none we read)
     payload: Any
     plugin: str | None  # plugin_name from the metadata, None without metadata
+    content: bytes = b""  # the plugin's own data (PluginData.content), b"" without metadata
 
 
 class Event(NamedTuple):
@@ -245,6 +246,7 @@ def decode_value(buf: bytes, pos: int, end: int) -> Value:
     kind = ""
     payload: Any = None
     plugin: str | None = None
+    content = b""
     for number, wire, v, _ in fields(buf, pos, end):
         if number == 1 and wire == 2:
             tag = buf[v[0] : v[1]].decode("utf-8", "replace")
@@ -257,18 +259,26 @@ def decode_value(buf: bytes, pos: int, end: int) -> Value:
         elif number == 8 and wire == 2:
             kind, payload = "tensor", decode_tensor(buf, v[0], v[1])
         elif number == 9 and wire == 2:
-            plugin = decode_plugin_name(buf, v[0], v[1])
-    return Value(tag, kind, payload, plugin)
+            plugin, content = decode_plugin(buf, v[0], v[1])
+    return Value(tag, kind, payload, plugin, content)
 
 
-def decode_plugin_name(buf: bytes, pos: int, end: int) -> str:
+def decode_plugin(buf: bytes, pos: int, end: int) -> tuple[str, bytes]:
+    """``(plugin_name, content)`` of a SummaryMetadata (plugin_data=1: plugin_name=1, content=2)."""
     name = ""
+    content = b""
     for number, wire, v, _ in fields(buf, pos, end):
         if number == 1 and wire == 2:
             for n2, w2, v2, _ in fields(buf, v[0], v[1]):
                 if n2 == 1 and w2 == 2:
                     name = buf[v2[0] : v2[1]].decode("utf-8", "replace")
-    return name
+                elif n2 == 2 and w2 == 2:
+                    content = bytes(buf[v2[0] : v2[1]])
+    return name, content
+
+
+def decode_plugin_name(buf: bytes, pos: int, end: int) -> str:
+    return decode_plugin(buf, pos, end)[0]
 
 
 def decode_image(buf: bytes, pos: int, end: int) -> Image:

@@ -21,7 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _events as ev
+from . import _plugins as _pl
 from . import _records as rec
+from . import _storage as _st
 
 _MIN_TEMPLATE_GROUP: Final = 8  # records of one length below this go to the general decoder
 _MAX_TEMPLATES: Final = 256  # per length group
@@ -41,7 +43,8 @@ class ImageEvent(NamedTuple):
     wall_time: float
     width: int
     height: int
-    encoded: bytes
+    encoded: bytes  # the encoded image (PNG from every current writer)
+    sample: int = 0  # index of the image within its step (TF2 ``tf.summary.image`` with max_outputs > 1)
 
 
 class TextEvent(NamedTuple):
@@ -54,6 +57,40 @@ class TensorEvent(NamedTuple):
     step: int
     wall_time: float
     value: npt.NDArray[Any]
+
+
+class PrCurveEvent(NamedTuple):
+    """One PR curve (one step), as TensorBoard's PR-curve dashboard shows it.
+
+    ``thresholds`` is ``linspace(0, 1, num_thresholds)``; all arrays are cut after the last threshold with
+    TP + FP > 0 (TensorBoard drops the trailing thresholds where precision is undefined).
+    """
+
+    step: int
+    wall_time: float
+    precision: npt.NDArray[np.float64]
+    recall: npt.NDArray[np.float64]
+    thresholds: npt.NDArray[np.float64]
+    tp: npt.NDArray[np.float64]
+    fp: npt.NDArray[np.float64]
+    tn: npt.NDArray[np.float64]
+    fn: npt.NDArray[np.float64]
+    num_thresholds: int = 0
+
+
+class HParams(NamedTuple):
+    """The hyperparameters of one session (a run with ``session_start_info``) and its metrics' last values.
+
+    ``metrics`` maps a metric name to the last scalar value of that tag: the metrics are those of the
+    experiment summary (``metric_infos``; a metric with a group is looked up in run ``<run>/<group>`` and named
+    ``<group>/<tag>``), or, without an experiment, every scalar tag of the run (TensorBoard's own inference).
+    """
+
+    hparams: dict[str, str | float | bool]
+    metrics: dict[str, float]
+    group_name: str = ""
+    start_time: float = 0.0
+    status: str = ""  # "success" | "failure" | "running" | "unknown" | "" (no session_end_info)
 
 
 @dataclass
@@ -69,24 +106,38 @@ class HistogramSeries:
     sum_squares: npt.NDArray[np.float64]
     bucket_limit: list[npt.NDArray[np.float64]]
     bucket: list[npt.NDArray[np.float64]]
+    # TF2 histograms (plugin "histograms"): the [k, 3] (left, right, count) tensor as written; None for a
+    # HistogramProto. For those, min/max are the outer edges, num the total count, sum and sum_squares NaN.
+    tensor: list[npt.NDArray[np.float64] | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.step)
 
-    def edges_counts(self, i: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Bucket edges (k + 1) and counts (k) of histogram ``i``, as TensorBoard draws them.
+    def buckets(self, i: int) -> npt.NDArray[np.float64]:
+        """The ``[k, 3]`` (left, right, count) buckets of histogram ``i``, as TensorBoard's histogram plugin has them.
 
-        Empty buckets at both ends are dropped; the outer edges are the histogram's min and max (TensorBoard's
-        ``data_compat._migrate_histogram_value``).
+        A TF2 tensor as written; a HistogramProto migrated as ``data_compat._migrate_histogram_value`` does:
+        empty buckets at both ends dropped, the outer edges replaced by the histogram's min and max.
         """
+        t = self.tensor[i] if i < len(self.tensor) else None
+        if t is not None:
+            return t
         counts = self.bucket[i]
         nz = np.flatnonzero(counts > 0)
         if len(nz) == 0:
-            return np.zeros(0), np.zeros(0)
+            return np.zeros((0, 3))
         start, end = int(nz[0]), int(nz[-1])
         inner = self.bucket_limit[i][start:end]
-        edges = np.concatenate([[self.min[i]], inner, [self.max[i]]])
-        return edges, counts[start : end + 1].copy()
+        lefts = np.concatenate([[self.min[i]], inner])
+        rights = np.concatenate([inner, [self.max[i]]])
+        return np.stack([lefts, rights, counts[start : end + 1]], axis=1)
+
+    def edges_counts(self, i: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Bucket edges (k + 1) and counts (k) of histogram ``i``, as TensorBoard draws them (see :meth:`buckets`)."""
+        b = self.buckets(i)
+        if len(b) == 0:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate([b[:, 0], b[-1:, 1]]), b[:, 2].copy()
 
 
 # ---------------------------------------------------------------------------------------------------------- storage
@@ -157,6 +208,7 @@ class _Run:
     histograms: dict[str, list[_Item]] = field(default_factory=dict)
     images: dict[str, list[_Item]] = field(default_factory=dict)
     tensors: dict[str, list[_Item]] = field(default_factory=dict)  # non-scalar tensors (text, other plugins)
+    hparams: list[tuple[int, _pl.HParamsRecord]] = field(default_factory=list)  # (seq, record)
 
     def purge(self, seq: int, step: int, tags: set[str] | None) -> None:
         """EventAccumulator._Purge: drop scalars, histograms, images read before ``seq`` with step >= ``step``."""
@@ -380,16 +432,27 @@ class _Chunk:
             run.histograms.setdefault(v.tag, []).append(item._replace(payload=v.payload))
         elif v.kind == "image":
             run.images.setdefault(v.tag, []).append(item._replace(payload=v.payload))
+        elif v.plugin == "hparams" or (v.plugin is None and run.plugin.get(v.tag) == "hparams"):
+            if v.plugin is None:
+                return  # hparams data lives in the metadata, which every writer repeats
+            try:
+                run.hparams.append((seq, _pl.parse_hparams(v.content)))
+            except _pl.PluginError as exc:
+                self.notes.append(f"record at byte {self._byte(i)}, tag {v.tag!r}: {exc}; skipped")
         elif v.kind == "tensor":
             t: ev.Tensor = v.payload
             try:
                 arr = t.to_numpy()
-            except (ev.DecodeError, ValueError):
+            except (ev.DecodeError, ValueError) as exc:
+                self.notes.append(f"record at byte {self._byte(i)}, tag {v.tag!r}: tensor not read ({exc})")
                 return
             if arr.size == 1 and arr.dtype.kind in "fiub":
                 self._point(v.tag, i, e, float(arr.reshape(-1)[0]), True)
             else:
                 run.tensors.setdefault(v.tag, []).append(item._replace(payload=arr))
+
+    def _byte(self, i: int) -> int:
+        return int(self.starts[i]) - 12 + self.file_offset
 
     def _point(self, tag: str, i: int, e: ev.Event, value: float, tensor: bool) -> None:
         self.points.setdefault(tag, []).append(
@@ -449,18 +512,31 @@ class _Chunk:
 # ---------------------------------------------------------------------------------------------------------- reader
 
 
-def _is_event_file(name: str) -> bool:
-    """io_wrapper.IsSummaryEventsFile."""
-    return "tfevents" in name and not name.endswith(".profile-empty")
-
-
 class LogdirReader:
-    """Reads a log directory incrementally: each :meth:`reload` reads only what was added since the last one.
+    """Reads a TensorBoard log directory incrementally: each :meth:`reload` reads only what was added since the last.
 
-    After a reload: ``scalars[run][tag]`` (:class:`ScalarSeries`), ``histograms[run][tag]``
-    (:class:`HistogramSeries`), ``images[run][tag]`` (list of :class:`ImageEvent`), ``text[run][tag]`` (list of
-    :class:`TextEvent`), ``tensors[run][tag]`` (other tensor summaries, list of :class:`TensorEvent`),
-    ``corrupt_records`` and ``messages``.
+    ``path`` is a local directory or an fsspec URL (``s3://bucket/logs``, ``gs://...``, ``memory://...``; needs
+    ``fsspec`` and the protocol's backend). A run is every directory holding ``*tfevents*`` files, named by its path
+    relative to ``path`` (``.`` for ``path`` itself), as TensorBoard names them. ``verify=True`` checks every
+    record's data CRC; otherwise only a record that fails to parse is checked (to say why it was skipped).
+
+    After a reload, per run and tag:
+
+    * ``scalars[run][tag]``: :class:`ScalarSeries` (numpy ``step``, ``wall_time``, ``value``) — TF1/torch
+      ``simple_value`` and TF2 ``tf.summary.scalar`` tensors (plugin ``scalars``);
+    * ``histograms[run][tag]``: :class:`HistogramSeries` — ``HistogramProto`` (torch, tensorboardX, TF1) and TF2
+      ``[k, 3]`` tensors (plugin ``histograms``); ``.buckets(i)`` gives TensorBoard's (left, right, count) buckets;
+    * ``images[run][tag]``: list of :class:`ImageEvent` (``Summary.Image`` and TF2 image tensors, one event per
+      image of a step, numbered by ``sample``);
+    * ``text[run][tag]``: list of :class:`TextEvent` (string tensors of plugin ``text``);
+    * ``pr_curves[run][tag]``: list of :class:`PrCurveEvent` (plugin ``pr_curves``);
+    * ``hparams[run]``: :class:`HParams` for each run holding a hparams session (``add_hparams`` of torch and
+      tensorboardX, ``tensorboard.plugins.hparams.api``);
+    * ``tensors[run][tag]``: every other tensor summary, list of :class:`TensorEvent`;
+    * ``plugins[run][tag]``: the plugin name of each tag's first metadata;
+
+    and ``runs``, ``corrupt_records`` (records skipped) and ``messages`` (what was skipped and why). A broken file,
+    record or plugin payload is skipped with a message; it never stops the rest from being read.
     """
 
     def __init__(self, path: str | os.PathLike[str], verify: bool = False) -> None:
@@ -468,11 +544,15 @@ class LogdirReader:
         self.verify = verify
         self._runs: dict[str, _Run] = {}
         self._messages: list[str] = []
+        self._build_messages: list[str] = []
+        self._storage: _st.Storage | None = None
         self.scalars: dict[str, dict[str, ScalarSeries]] = {}
         self.histograms: dict[str, dict[str, HistogramSeries]] = {}
         self.images: dict[str, dict[str, list[ImageEvent]]] = {}
         self.text: dict[str, dict[str, list[TextEvent]]] = {}
         self.tensors: dict[str, dict[str, list[TensorEvent]]] = {}
+        self.pr_curves: dict[str, dict[str, list[PrCurveEvent]]] = {}
+        self.hparams: dict[str, HParams] = {}
         self.plugins: dict[str, dict[str, str]] = {}
 
     @property
@@ -489,6 +569,7 @@ class LogdirReader:
         for run in sorted(self._runs):
             for name, f in sorted(self._runs[run].files.items()):
                 out.extend(f"{os.path.join(run, name) if run != '.' else name}: {n}" for n in f.notes)
+        out.extend(self._build_messages)
         return out
 
     def reload(self) -> LogdirReader:
@@ -507,52 +588,42 @@ class LogdirReader:
 
     # -- discovery ---------------------------------------------------------------------------------------------
 
-    def _discover(self) -> dict[str, list[str]]:
-        root = self.path
-        if not os.path.exists(root):
-            self._messages.append(f"log directory {root!r} does not exist (yet)")
-            return {}
-        if not os.path.isdir(root):
-            self._messages.append(f"{root!r} is not a directory")
-            return {}
-        found: dict[str, list[str]] = {}
-
-        def onerror(err: OSError) -> None:
-            self._messages.append(f"cannot list {err.filename!r}: {err.strerror}")
-
-        for dirpath, _dirs, filenames in os.walk(root, onerror=onerror):
-            names = sorted(f for f in filenames if _is_event_file(f))
-            if names:
-                run = os.path.relpath(dirpath, root)
-                found[run] = [os.path.join(dirpath, f) for f in names]
-        if not found:
-            self._messages.append(f"no event files (*tfevents*) under {root!r} yet")
+    def _discover(self) -> dict[str, list[_st.EventFile]]:
+        if self._storage is None:
+            try:
+                self._storage = _st.open_storage(self.path)
+            except _st.StorageError as exc:
+                self._messages.append(str(exc))
+                return {}
+        found = self._storage.discover(self._messages)
+        if not found and not self._messages:
+            self._messages.append(f"no event files (*tfevents*) under {self.path!r} yet")
         return found
 
     # -- reading -----------------------------------------------------------------------------------------------
 
-    def _read_run(self, run: _Run, paths: list[str]) -> None:
-        for path in paths:
-            name = os.path.basename(path)
-            state = run.files.get(name)
+    def _read_run(self, run: _Run, files: list[_st.EventFile]) -> None:
+        storage = self._storage
+        assert storage is not None
+        for f in files:
+            state = run.files.get(f.name)
             if state is None:
-                state = run.files[name] = _FileState()
+                state = run.files[f.name] = _FileState()
             try:
-                size = os.path.getsize(path)
+                size = storage.size(f)
                 if size < state.offset:
                     # Rewritten or truncated under us: read the whole run again.
-                    self._messages.append(f"{path}: file shrank from {state.offset} to {size} bytes; run re-read")
+                    self._messages.append(f"{f.path}: file shrank from {state.offset} to {size} bytes; run re-read")
                     fresh = _Run(run.name)
                     self._runs[run.name] = fresh
-                    self._read_run(fresh, paths)
+                    self._read_run(fresh, files)
                     return
                 if size == state.offset:
                     continue
-                with open(path, "rb") as f:
-                    f.seek(state.offset)
-                    data = f.read(size - state.offset)
-            except OSError as err:
-                self._messages.append(f"cannot read {path}: {err.strerror or err}")
+                data = storage.read(f, state.offset, size - state.offset)
+            except Exception as err:  # OSError locally; remote backends raise their own types
+                why = err.strerror if isinstance(err, OSError) and err.strerror else f"{type(err).__name__}: {err}"
+                self._messages.append(f"cannot read {f.path}: {why}")
                 continue
             self._read_chunk(run, state, data)
 
@@ -576,52 +647,154 @@ class LogdirReader:
 
     def _build(self) -> None:
         self.scalars, self.histograms, self.images, self.text, self.tensors, self.plugins = {}, {}, {}, {}, {}, {}
+        self.pr_curves, self.hparams = {}, {}
+        notes: list[str] = []
+        self._build_messages = notes
         for name, run in sorted(self._runs.items()):
-            sc: dict[str, ScalarSeries] = {}
-            for tag, col in sorted(run.scalars.items()):
-                n = col.n
-                keep: Any = slice(0, n)
-                tensor = col.tensor[:n]
-                if tensor.any() and run.plugin.get(tag) != "scalars":
-                    keep = ~tensor
-                elif run.plugin.get(tag) == "scalars":
-                    keep = slice(0, n)
-                if isinstance(keep, slice) or keep.any():
-                    sc[tag] = ScalarSeries(col.step[:n][keep], col.wall[:n][keep], col.value[:n][keep])
-            hs: dict[str, HistogramSeries] = {}
-            for tag, items in sorted(run.histograms.items()):
-                if not items:
-                    continue
-                hp: list[ev.Histogram] = [it.payload for it in items]
-
-                def hcol(f: str, hp: list[ev.Histogram] = hp) -> npt.NDArray[np.float64]:
-                    return np.array([getattr(h, f) for h in hp], dtype=np.float64)
-
-                hs[tag] = HistogramSeries(
-                    step=np.array([it.step for it in items], dtype=np.int64),
-                    wall_time=np.array([it.wall for it in items], dtype=np.float64),
-                    min=hcol("min"),
-                    max=hcol("max"),
-                    num=hcol("num"),
-                    sum=hcol("sum"),
-                    sum_squares=hcol("sum_squares"),
-                    bucket_limit=[h.bucket_limit for h in hp],
-                    bucket=[h.bucket for h in hp],
+            self.scalars[name] = _build_scalars(run)
+            hists: dict[str, list[tuple[int, int, float, ev.Histogram | None, Any]]] = {}
+            for tag, items in run.histograms.items():
+                hists.setdefault(tag, []).extend((it.seq, it.step, it.wall, it.payload, None) for it in items)
+            images: dict[str, list[tuple[int, ImageEvent]]] = {}
+            for tag, items in run.images.items():
+                images.setdefault(tag, []).extend(
+                    (it.seq, ImageEvent(it.step, it.wall, it.payload.width, it.payload.height, it.payload.encoded))
+                    for it in items
                 )
-            im = {
-                tag: [ImageEvent(it.step, it.wall, it.payload.width, it.payload.height, it.payload.encoded) for it in v]
-                for tag, v in sorted(run.images.items())
-                if v
-            }
             tx: dict[str, list[TextEvent]] = {}
             te: dict[str, list[TensorEvent]] = {}
+            pr: dict[str, list[PrCurveEvent]] = {}
             for tag, items in sorted(run.tensors.items()):
-                if run.plugin.get(tag) == "text":
-                    tx[tag] = [TextEvent(it.step, it.wall, _text(it.payload)) for it in items]
-                else:
-                    te[tag] = [TensorEvent(it.step, it.wall, it.payload) for it in items]
-            self.scalars[name], self.histograms[name], self.images[name] = sc, hs, im
-            self.text[name], self.tensors[name], self.plugins[name] = tx, te, dict(run.plugin)
+                plugin = run.plugin.get(tag)
+                for it in items:
+                    try:
+                        if plugin == "text":
+                            tx.setdefault(tag, []).append(TextEvent(it.step, it.wall, _text(it.payload)))
+                        elif plugin == "histograms":
+                            hists.setdefault(tag, []).append(
+                                (it.seq, it.step, it.wall, None, _pl.histogram_buckets(it.payload))
+                            )
+                        elif plugin == "images":
+                            w, h, encoded = _pl.image_parts(it.payload)
+                            images.setdefault(tag, []).extend(
+                                (it.seq, ImageEvent(it.step, it.wall, w, h, e, k)) for k, e in enumerate(encoded)
+                            )
+                        elif plugin == "pr_curves":
+                            pr.setdefault(tag, []).append(_pr_event(it))
+                        else:
+                            te.setdefault(tag, []).append(TensorEvent(it.step, it.wall, it.payload))
+                    except _pl.PluginError as exc:
+                        notes.append(f"{name}: tag {tag!r} at step {it.step}: {exc}; skipped")
+            self.histograms[name] = {tag: _histogram_series(v) for tag, v in sorted(hists.items()) if v}
+            self.images[name] = {
+                tag: [e for _, e in sorted(v, key=lambda x: x[0])] for tag, v in sorted(images.items()) if v
+            }
+            self.text[name], self.tensors[name], self.pr_curves[name] = tx, te, pr
+            self.plugins[name] = dict(run.plugin)
+        self._build_hparams()
+
+    def _build_hparams(self) -> None:
+        experiments = {
+            name: [r for _, r in run.hparams if r.kind == "experiment"] for name, run in sorted(self._runs.items())
+        }
+        everywhere = list(dict.fromkeys(m for exps in experiments.values() for e in exps for m in e.metrics))
+        sessions = {name: [r for _, r in run.hparams if r.kind == "session_start"] for name, run in self._runs.items()}
+        sessions = {k: v for k, v in sessions.items() if v}
+        for name in sorted(sessions):
+            start = sessions[name][-1]
+            ends = [r for _, r in self._runs[name].hparams if r.kind == "session_end"]
+            own = experiments.get(name) or []
+            metrics: dict[str, float] = {}
+            names = own[-1].metrics if own else everywhere
+            if names:
+                for group, tag in names:
+                    series = self.scalars.get(_join(name, group), {}).get(tag)
+                    if series is not None and len(series.value):
+                        metrics[f"{group}/{tag}" if group else tag] = float(series.value[-1])
+            else:  # no experiment summary: every scalar tag of the session's runs (TensorBoard infers the same)
+                for other in sorted(self.scalars):
+                    rel = _relative(other, name)
+                    if rel is None or (rel and _inside_other_session(other, name, sessions)):
+                        continue
+                    for tag, series in sorted(self.scalars[other].items()):
+                        if len(series.value):
+                            metrics[f"{rel}/{tag}" if rel else tag] = float(series.value[-1])
+            self.hparams[name] = HParams(
+                dict(start.hparams), metrics, start.group_name, start.start_time, ends[-1].status if ends else ""
+            )
+
+
+def _join(run: str, group: str) -> str:
+    if not group:
+        return run
+    return group if run == "." else f"{run}/{group}"
+
+
+def _relative(run: str, session: str) -> str | None:
+    """``run`` relative to ``session`` ("" for itself), None when it is not inside it."""
+    if run == session:
+        return ""
+    if session == ".":
+        return run
+    return run[len(session) + 1 :] if run.startswith(session + "/") else None
+
+
+def _inside_other_session(run: str, session: str, sessions: dict[str, Any]) -> bool:
+    return any(s != session and _relative(s, session) and _relative(run, s) is not None for s in sessions)
+
+
+def _build_scalars(run: _Run) -> dict[str, ScalarSeries]:
+    sc: dict[str, ScalarSeries] = {}
+    for tag, col in sorted(run.scalars.items()):
+        n = col.n
+        keep: Any = slice(0, n)
+        tensor = col.tensor[:n]
+        if tensor.any() and run.plugin.get(tag) != "scalars":
+            keep = ~tensor
+        if isinstance(keep, slice) or keep.any():
+            sc[tag] = ScalarSeries(col.step[:n][keep], col.wall[:n][keep], col.value[:n][keep])
+    return sc
+
+
+def _histogram_series(items: list[tuple[int, int, float, ev.Histogram | None, Any]]) -> HistogramSeries:
+    items = sorted(items, key=lambda x: x[0])
+    cols: dict[str, list[float]] = {f: [] for f in ("min", "max", "num", "sum", "sum_squares")}
+    limits: list[npt.NDArray[np.float64]] = []
+    counts: list[npt.NDArray[np.float64]] = []
+    tensors: list[npt.NDArray[np.float64] | None] = []
+    for _, _, _, proto, buckets in items:
+        if proto is not None:
+            for f in cols:
+                cols[f].append(getattr(proto, f))
+            limits.append(proto.bucket_limit)
+            counts.append(proto.bucket)
+            tensors.append(None)
+        else:
+            b: npt.NDArray[np.float64] = buckets
+            nan = float("nan")
+            cols["min"].append(float(b[0, 0]) if len(b) else nan)
+            cols["max"].append(float(b[-1, 1]) if len(b) else nan)
+            cols["num"].append(float(b[:, 2].sum()))
+            cols["sum"].append(nan)
+            cols["sum_squares"].append(nan)
+            limits.append(b[:, 1].copy())
+            counts.append(b[:, 2].copy())
+            tensors.append(b)
+    return HistogramSeries(
+        step=np.array([x[1] for x in items], dtype=np.int64),
+        wall_time=np.array([x[2] for x in items], dtype=np.float64),
+        **{f: np.array(v, dtype=np.float64) for f, v in cols.items()},
+        bucket_limit=limits,
+        bucket=counts,
+        tensor=tensors,
+    )
+
+
+def _pr_event(it: _Item) -> PrCurveEvent:
+    c = _pl.pr_curve(it.payload)
+    return PrCurveEvent(
+        it.step, it.wall, c.precision, c.recall, c.thresholds, c.tp, c.fp, c.tn, c.fn, int(it.payload.shape[1])
+    )
 
 
 def _text(arr: npt.NDArray[Any]) -> str:
@@ -631,5 +804,5 @@ def _text(arr: npt.NDArray[Any]) -> str:
 
 
 def read_logdir(path: str | os.PathLike[str], verify: bool = False) -> LogdirReader:
-    """Read every run under ``path`` once; call ``.reload()`` on the result to read what was added since."""
+    """Read every run under ``path`` (a directory or an fsspec URL) once; ``.reload()`` reads what was added since."""
     return LogdirReader(path, verify=verify).reload()

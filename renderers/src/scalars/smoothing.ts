@@ -1,0 +1,33 @@
+/**
+ * TensorBoard's scalar smoothing: an exponential moving average started at 0 and debiased by the weight of the
+ * finite points seen so far, so the first smoothed value equals the first value.
+ *   last = last * w + (1 - w) * v;  smoothed = last / (1 - w^k)   (k = finite points so far)
+ * Non-finite values (NaN, ±Inf) pass through unchanged and do not enter the average; a constant series stays
+ * exactly constant (no rounding wobble). w = 0 gives the raw values.
+ */
+export function smooth(values: ArrayLike<number>, weight: number): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n);
+  let constant = true;
+  for (let i = 1; i < n; i++) {
+    // as in TensorBoard, NaN never equals anything, so a series holding NaN is not constant
+    if (!(values[i] === values[0])) {
+      constant = false;
+      break;
+    }
+  }
+  let last = 0;
+  let accumulated = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (constant || !Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = last * weight + (1 - weight) * v;
+    accumulated++;
+    const debias = weight === 1 ? 1 : 1 - Math.pow(weight, accumulated);
+    out[i] = last / debias;
+  }
+  return out;
+}

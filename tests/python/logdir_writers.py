@@ -127,7 +127,7 @@ def tf_main(root: Path) -> None:
     # TF2: tf.summary with a file writer.
     with tf.summary.create_file_writer(str(root / "tf2")).as_default():
         for step in range(TF_STEPS):
-            value = SPECIAL[step % 3] if step % 5 == 4 else 0.5 * step - 1.0
+            value = SPECIAL[step // 4 % 3] if step % 4 == 3 else 0.5 * step - 1.0
             tf.summary.scalar("loss", value, step=step)
             tf.summary.scalar("int_metric", step * 3, step=step)
             if step % 3 == 0:

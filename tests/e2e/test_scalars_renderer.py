@@ -5,6 +5,7 @@ logdir note and the dark theme. Payloads are built here with numpy (and Pillow f
 from __future__ import annotations
 
 import base64
+import csv
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -196,3 +197,324 @@ def test_charts_draw_each_run_in_its_colour(page: Page) -> None:
             )
             > 50
         )
+
+
+def tab(page: Page, out: str, name: str) -> None:
+    page.locator(f"#{out} .mv-ScalarsTabs button[data-tab='{name}']").click()
+
+
+def test_tabs_render_every_kind(page: Page) -> None:
+    out = render(page, full_payload())
+    wait_live(page, out, 2)
+    labels = page.locator(f"#{out} .mv-ScalarsTabs button").all_text_contents()
+    assert labels == ["Scalars", "Histograms", "Distributions", "Images", "Text", "HParams", "PR curves"]
+
+    tab(page, out, "histograms")
+    ridges = page.locator(f"#{out} .mv-Scalars-histograms .mv-ScalarsCard")
+    assert ridges.count() == 2
+    # one filled curve per step (10 steps) per run
+    assert ridges.first.locator("g.trace.scatter").count() == 10
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-histograms-light")))
+    assert (
+        colour_pixels(page, f"#{out} .mv-Scalars-histograms .mv-ScalarsCard", COLORS[0], "harness-scalars-hist0") > 100
+    )
+
+    tab(page, out, "distributions")
+    dist = page.locator(f"#{out} .mv-Scalars-distributions .mv-ScalarsCard")
+    assert dist.count() == 2
+    # 4 bands (8 traces) and the median
+    assert dist.first.locator("g.trace.scatter").count() == 9
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-distributions-light")))
+
+    tab(page, out, "images")
+    img = page.locator(f"#{out} .mv-ScalarsImage-img")
+    assert img.count() == 1
+    assert img.get_attribute("data-step") == "200"
+    assert page.locator(f"#{out} .mv-ScalarsImage-caption").text_content() == "32 \u00d7 24 px"
+    page.wait_for_function("img => img.complete && img.naturalWidth === 32", arg=img.element_handle())
+    slider = page.locator(f"#{out} .mv-ScalarsImage .mv-ScalarsStep input")
+    slider.fill("0")
+    assert img.get_attribute("data-step") == "0"
+    assert (img.get_attribute("src") or "").startswith("data:image/png;base64,")
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-images-light")))
+
+    tab(page, out, "text")
+    pres = page.locator(f"#{out} .mv-ScalarsText-text")
+    assert pres.count() == 2
+    assert pres.first.text_content() == "first line\n  indented <b>not bold</b>"
+    assert page.locator(f"#{out} .mv-Scalars-text b").count() == 0
+
+    tab(page, out, "hparams")
+    rows = page.locator(f"#{out} .mv-ScalarsHParams tbody tr")
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.run)") == ["run-0", "run-1"]
+    page.locator(f"#{out} .mv-ScalarsHParams thead button", has_text="accuracy").click()
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.run)") == ["run-1", "run-0"]
+    page.locator(f"#{out} .mv-ScalarsHParams thead button", has_text="accuracy").click()
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.run)") == ["run-0", "run-1"]
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-hparams-light")))
+
+    tab(page, out, "pr")
+    pr = page.locator(f"#{out} .mv-ScalarsPr-plot")
+    assert pr.get_attribute("data-step") == "100"
+    assert pr.locator("g.trace.scatter").count() == 2
+    page.locator(f"#{out} .mv-ScalarsPr .mv-ScalarsStep input").fill("0")
+    page.wait_for_function("el => el.dataset.step === '0'", arg=pr.element_handle())
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-pr-light")))
+
+
+def traces(page: Page, out: str, tag: str) -> list[dict[str, Any]]:
+    """The chart's Plotly traces as drawn: run, kind (raw/smoothed/inf), x and y."""
+    got: list[dict[str, Any]] = page.evaluate(
+        """([id, tag]) => {
+            const gd = document.querySelector(`#${id} .mv-ScalarsChart[data-tag="${tag}"] .mv-ScalarsChart-plot`);
+            const num = v => (v === null ? NaN : v);
+            return (gd.data || []).map(t => ({...t.meta, x: Array.from(t.x), y: Array.from(t.y, num)}));
+        }""",
+        [out, tag],
+    )
+    return got
+
+
+def tb_smooth(values: npt.NDArray[np.float64], w: float) -> npt.NDArray[np.float64]:
+    """TensorBoard's debiased EMA, written here independently of the renderer."""
+    out = np.empty_like(values)
+    finite = values[np.isfinite(values)]
+    ema, k = 0.0, 0
+    for i, v in enumerate(values):
+        if not np.isfinite(v) or (finite.size == values.size and np.all(values == values[0])):
+            out[i] = v
+            continue
+        ema = ema * w + (1 - w) * v
+        k += 1
+        out[i] = ema / (1 - w**k)
+    return out
+
+
+def settled(page: Page, out: str) -> None:
+    """Two animation frames after the last redraw the charts queued."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def test_toggling_a_run_removes_its_colour(page: Page) -> None:
+    out = render(page, scalars_payload(tags=2))
+    wait_live(page, out, 2)
+    plot = f"#{out} .mv-ScalarsChart[data-tag='train/loss0'] .mv-ScalarsChart-plot"
+    assert colour_pixels(page, plot, COLORS[1], "harness-scalars-toggle-before") > 50
+    page.locator(f"#{out} .mv-ScalarsRun[data-run='run-1'] input").uncheck()
+    page.wait_for_function(
+        "sel => !document.querySelector(sel).data.some(t => t.meta.run === 'run-1')", arg=plot.replace("'", '"')
+    )
+    settled(page, out)
+    assert colour_pixels(page, plot, COLORS[1], "harness-scalars-toggle-after") == 0
+    assert colour_pixels(page, plot, COLORS[0], "harness-scalars-toggle-after-0") > 50
+    # the regex filter hides runs too; "All" brings back only those matching it
+    page.locator(f"#{out} .mv-ScalarsRuns-filter").fill("run-[02]")
+    assert page.locator(f"#{out} .mv-ScalarsRun:visible").count() == 2
+    page.locator(f"#{out} .mv-ScalarsRuns-buttons button[data-action='none']").click()
+    page.wait_for_function("sel => document.querySelector(sel).data.length === 0", arg=plot.replace("'", '"'))
+    page.locator(f"#{out} .mv-ScalarsRuns-filter").fill("")
+    page.locator(f"#{out} .mv-ScalarsRuns-buttons button[data-action='all']").click()
+    page.wait_for_function("sel => document.querySelector(sel).data.length === 6", arg=plot.replace("'", '"'))
+
+
+def test_smoothing_matches_tensorboard_and_the_slider_changes_it(page: Page) -> None:
+    rng = np.random.default_rng(3)
+    values = curve(rng, 300, 1.0, 0.0)
+    values[50] = np.nan
+    values[120] = np.inf
+    p = scalars_payload(runs=1, tags=1, steps=300)
+    p["scalars"] = [series(0, "loss", values)]
+    out = render(page, p)
+    wait_live(page, out, 1)
+    for w in (0.6, 0.95, 0.0):
+        if w != 0.6:
+            page.locator(f"#{out} .mv-ScalarsSettings-slider").fill(str(w))
+            page.wait_for_function(
+                "([id, n]) => document.querySelector(`#${id} .mv-ScalarsChart-plot`).data.length === n",
+                arg=[out, 3 if w > 0 else 2],
+            )
+            settled(page, out)
+        got = traces(page, out, "loss")
+        line = next(t for t in got if t["kind"] == ("smoothed" if w > 0 else "raw"))
+        want = tb_smooth(values, w)
+        want[~np.isfinite(want)] = np.nan  # ±Inf is drawn as a gap (and a marker)
+        np.testing.assert_allclose(np.array(line["y"]), want, rtol=1e-12, equal_nan=True)
+        inf = [t for t in got if t["kind"] == "inf"]
+        assert len(inf) == 1 and inf[0]["x"] == [120]
+    # the ±Inf value does not stretch the axis: the range stays near the finite values
+    yr = page.evaluate(f"() => document.querySelector('#{out} .mv-ScalarsChart-plot')._fullLayout.yaxis.range")
+    finite = values[np.isfinite(values)]
+    assert finite.min() - 1 < yr[0] < finite.min() and finite.max() < yr[1] < finite.max() + 1
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-nonfinite-light")))
+
+
+def test_zoom_refines_from_full_data_and_survives_an_update(page: Page) -> None:
+    p = scalars_payload(runs=2, tags=1, steps=20000)
+    out = render(page, p)
+    wait_live(page, out, 1)
+    before = traces(page, out, "train/loss0")
+    assert all(len(t["x"]) < 20000 / 2 for t in before)  # downsampled for the chart's width
+    plot = f"#{out} .mv-ScalarsChart-plot"
+    page.evaluate(
+        "async sel => (await window.modelviz.loadPlotly()).relayout(document.querySelector(sel), "
+        "{'xaxis.range': [1000, 1600]})",
+        plot,
+    )
+    page.wait_for_function(
+        "sel => document.querySelector(sel).data.every(t => t.x.length > 600 && t.x.length < 700)", arg=plot
+    )
+    for t in traces(page, out, "train/loss0"):
+        # every point of the zoomed range, from the full data (plus one beyond each side)
+        assert t["x"] == list(range(999, 1602))
+    p2 = scalars_payload(runs=2, tags=1, steps=22000, seed=5)
+    update(page, out, p2)
+    settled(page, out)
+    rng = page.evaluate(f"() => document.querySelector('{plot}')._fullLayout.xaxis.range")
+    assert rng == [1000, 1600]
+    assert all(t["x"] == list(range(999, 1602)) for t in traces(page, out, "train/loss0"))
+    # a double click (autorange) goes back to the whole series, downsampled
+    page.evaluate(
+        "async sel => (await window.modelviz.loadPlotly()).relayout(document.querySelector(sel), "
+        "{'xaxis.autorange': true, 'yaxis.autorange': true})",
+        plot,
+    )
+    page.wait_for_function("sel => document.querySelector(sel).data[0].x.at(-1) === 21999", arg=plot)
+
+
+def test_spikes_survive_display_downsampling(page: Page) -> None:
+    rng = np.random.default_rng(7)
+    n = 300_000
+    values = np.cumsum(rng.normal(0, 0.01, n))
+    spikes = rng.choice(n, 12, replace=False)
+    values[spikes] += np.where(np.arange(12) % 2 == 0, 50.0, -50.0)
+    p = scalars_payload(runs=1, tags=1, steps=10)
+    s = series(0, "spiky", values)
+    del s["wall_time"]
+    p["scalars"] = [s]
+    p["options"] = {"smoothing": 0}
+    out = render(page, p)
+    wait_live(page, out, 1)
+    (t,) = traces(page, out, "spiky")
+    assert len(t["x"]) < 7 * 1000
+    drawn = dict(zip(t["x"], t["y"], strict=True))
+    for s in spikes:
+        assert drawn.get(int(s)) == pytest.approx(values[s])
+    status = page.locator(f"#{out} .mv-ScalarsStatus-points").text_content()
+    assert status == "300,000 points"
+
+
+def test_csv_and_png_downloads(page: Page) -> None:
+    p = scalars_payload(runs=3, tags=1, steps=200)
+    out = render(page, p)
+    wait_live(page, out, 1)
+    page.locator(f"#{out} .mv-ScalarsRun[data-run='run-2'] input").uncheck()
+    with page.expect_download() as dl:
+        page.locator(f"#{out} .mv-ScalarsChart-action", has_text="CSV").click()
+    assert dl.value.suggested_filename == "train_loss0.csv"
+    rows = list(csv.DictReader(io.StringIO(open(dl.value.path()).read())))
+    assert len(rows) == 2 * 200
+    for r in range(2):
+        mine = [row for row in rows if row["run"] == f"run-{r}"]
+        s = p["scalars"][r]
+        want = np.frombuffer(base64.b64decode(s["value"]["data"]), "<f8")
+        np.testing.assert_array_equal([float(row["value"]) for row in mine], want)
+        assert [int(row["step"]) for row in mine] == list(range(200))
+        assert float(mine[3]["wall_time"]) == 1.7e9 + 3 * 2.0
+    with page.expect_download() as dl:
+        page.locator(f"#{out} .mv-ScalarsChart-action", has_text="PNG").click()
+    assert dl.value.suggested_filename == "train_loss0.png"
+    img = Image.open(dl.value.path())
+    assert img.format == "PNG" and img.size[0] >= 300 and img.size[1] > 200
+    pix = np.asarray(img.convert("RGB")).astype(np.int32)
+    assert (np.abs(pix - hex_rgb(COLORS[0])).sum(axis=2) < 40).sum() > 50
+    assert (np.abs(pix - hex_rgb(COLORS[2])).sum(axis=2) < 40).sum() == 0
+
+
+def live_canvases(page: Page) -> int:
+    n: int = page.evaluate("() => document.querySelectorAll('canvas.gl-canvas-context').length")
+    return n
+
+
+def test_forty_tags_stay_within_the_webgl_budget(page: Page) -> None:
+    p = scalars_payload(runs=2, tags=40, steps=400)
+    out = render(page, p)
+    wait_live(page, out, 2)
+    assert page.locator(f"#{out} .mv-ScalarsChart").count() == 40
+    assert 2 <= live_canvases(page) <= 8
+    # a second dashboard on the same page shares the budget
+    out2 = render(page, scalars_payload(runs=1, tags=6, steps=100, seed=2))
+    drawn: set[str] = set()
+    charts = page.locator(f"#{out} .mv-ScalarsChart")
+    for i in range(0, 40, 2):
+        charts.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function("el => el.dataset.live === 'true'", arg=charts.nth(i).element_handle())
+        drawn.update(charts.evaluate_all("els => els.filter(e => e.dataset.live).map(e => e.dataset.tag)"))
+        assert live_canvases(page) <= 8
+    assert len(drawn) >= 39
+    page.locator(f"#{out2}").scroll_into_view_if_needed()
+    wait_live(page, out2, 2)
+    assert live_canvases(page) <= 8
+    # a purged chart comes back when scrolled to again
+    charts.nth(0).scroll_into_view_if_needed()
+    page.wait_for_function("el => el.dataset.live === 'true'", arg=charts.nth(0).element_handle())
+    assert live_canvases(page) <= 8
+
+
+def test_tag_filter_hides_charts_and_sections(page: Page) -> None:
+    out = render(page, scalars_payload(runs=1, tags=4, steps=100))
+    wait_live(page, out, 1)
+    page.locator(f"#{out} .mv-ScalarsTags-filter").fill("^eval/")
+    assert page.locator(f"#{out} .mv-ScalarsChart:visible").count() == 2
+    assert page.locator(f"#{out} .mv-ScalarsSection:visible").count() == 1
+    page.locator(f"#{out} .mv-ScalarsTags-filter").fill("nothing-matches")
+    assert page.locator(f"#{out} .mv-ScalarsNote:visible").text_content() == "No tag matches the filter."
+
+
+def test_empty_logdir_then_data_fills_in_place(page: Page) -> None:
+    empty = {"version": "1.0", "logdir": "/tmp/logs", "runs": [], "status": {"live": True}}
+    out = render(page, empty)
+    note = page.locator(f"#{out} .mv-ScalarsEmpty")
+    assert note.text_content() == "No event files yet in /tmp/logs — watching"
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-empty-light")))
+    root = page.locator(f"#{out} .mv-Root").element_handle()
+    update(page, out, scalars_payload(runs=2, tags=2, steps=100))
+    wait_live(page, out, 2)
+    assert not note.is_visible()
+    assert page.evaluate("r => r.isConnected", root)  # same output, filled in place
+    assert page.locator(f"#{out} .mv-ScalarsStatus-points").text_content() == "400 points"
+
+
+def test_live_updates_keep_tab_and_hidden_runs(page: Page) -> None:
+    out = render(page, full_payload())
+    wait_live(page, out, 1)
+    page.locator(f"#{out} .mv-ScalarsRun[data-run='run-1'] input").uncheck()
+    tab(page, out, "hparams")
+    p2 = full_payload(seed=9)
+    p2["status"]["corrupt_records"] = 3
+    p2["scalars"][0]["total_points"] = 90000
+    update(page, out, p2)
+    assert page.locator(f"#{out} .mv-ScalarsTabs button[aria-selected='true']").text_content() == "HParams"
+    assert not page.locator(f"#{out} .mv-ScalarsRun[data-run='run-1'] input").is_checked()
+    assert page.locator(f"#{out} .mv-ScalarsHParams tbody tr").count() == 1
+    assert page.locator(f"#{out} .mv-ScalarsStatus-corrupt").text_content() == "3 corrupt records skipped"
+    assert "of 90,900 points" in (page.locator(f"#{out} .mv-ScalarsStatus-points").text_content() or "")
+
+
+def test_dark_theme(page: Page) -> None:
+    out = render(page, full_payload(), theme="dark")
+    wait_live(page, out, 2)
+    assert page.locator(f"#{out} .mv-Root").get_attribute("data-mv-theme") == "dark"
+    shot = screenshot_path("harness-scalars-dark")
+    page.locator(f"#{out}").screenshot(path=str(shot))
+    img = np.asarray(Image.open(shot).convert("RGB")).astype(np.int32)
+    assert np.median(img.sum(axis=2)) < 3 * 60  # mostly dark
+    assert (
+        colour_pixels(
+            page, f"#{out} .mv-ScalarsChart[data-live] .mv-ScalarsChart-plot", COLORS[0], "harness-scalars-dark-run0"
+        )
+        > 50
+    )
+    tab(page, out, "histograms")
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-histograms-dark")))
+    tab(page, out, "distributions")
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-distributions-dark")))

@@ -24,6 +24,9 @@ function grouped<T extends { run: number; tag: string; step: number }>(
   return out;
 }
 
+/** Images smaller than this (longest side, px) are shown scaled up. */
+const MIN_IMAGE_PX = 160;
+
 interface ImageCard {
   el: HTMLElement;
   img: HTMLImageElement;
@@ -109,6 +112,9 @@ export class ImagesPanel implements Panel {
             img.dataset.step = String(it.step);
             const size = (w?: number, h?: number): void => {
               caption.textContent = w && h ? `${w} × ${h} px` : '';
+              // small images (thumbnails, MNIST digits) are scaled up by a whole factor, pixels kept sharp
+              const k = w && h ? Math.max(1, Math.floor(MIN_IMAGE_PX / Math.max(w, h))) : 1;
+              img.style.width = w && k > 1 ? `${w * k}px` : '';
             };
             if (it.width && it.height) size(it.width, it.height);
             else {

@@ -2,6 +2,7 @@
 export const SCALARS_CSS = `
 .mv-Scalars { --mv-scalars-side: 176px; }
 .mv-Scalars [hidden] { display: none !important; }
+.mv-Scalars[data-mv-theme="dark"] .mv-Toolbar button[aria-pressed="true"] { color: #111; }
 .mv-ScalarsStatus { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 14px; margin: 0 0 6px;
   color: var(--mv-muted); }
 .mv-ScalarsStatus-title { color: var(--mv-fg); font-weight: 600; }

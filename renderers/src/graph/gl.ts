@@ -1,0 +1,381 @@
+// Drawing the scene: WebGL2 with instanced rounded rectangles (signed-distance fill + border) and instanced segment
+// quads; a Canvas 2D fallback draws the same scene when WebGL is not available.
+import type { RGBA } from './colors.js';
+import { KIND_CONTAINER, type Scene } from './scene.js';
+
+export interface ViewTransform {
+  scale: number;
+  tx: number;
+  ty: number;
+}
+
+export interface Surface {
+  readonly kind: 'webgl2' | 'canvas2d' | 'none';
+  readonly lost: boolean;
+  /** Size in CSS pixels; the canvas gets `dpr` times as many device pixels. */
+  draw(scene: Scene | undefined, view: ViewTransform, width: number, height: number, dpr: number, bg: RGBA): void;
+  dispose(): void;
+}
+
+const RECT_VS = `#version 300 es
+in vec2 a_corner;
+in vec4 a_rect;
+in vec4 a_fill;
+in vec4 a_stroke;
+in vec2 a_style;
+uniform vec3 u_view;
+uniform vec2 u_size;
+out vec2 v_local;
+out vec2 v_half;
+out vec4 v_fill;
+out vec4 v_stroke;
+out vec2 v_style;
+void main() {
+  vec2 halfPx = a_rect.zw * u_view.x * 0.5;
+  vec2 center = (a_rect.xy + a_rect.zw * 0.5) * u_view.x + u_view.yz;
+  vec2 grow = halfPx + vec2(1.5);
+  vec2 c = a_corner * 2.0 - 1.0;
+  vec2 p = center + c * grow;
+  v_local = c * grow;
+  v_half = halfPx;
+  v_fill = a_fill;
+  v_stroke = a_stroke;
+  v_style = vec2(a_style.x * u_view.x, a_style.y);
+  vec2 clip = p / u_size * 2.0 - 1.0;
+  gl_Position = vec4(clip.x, -clip.y, 0.0, 1.0);
+}`;
+
+const RECT_FS = `#version 300 es
+precision highp float;
+in vec2 v_local;
+in vec2 v_half;
+in vec4 v_fill;
+in vec4 v_stroke;
+in vec2 v_style;
+out vec4 outColor;
+void main() {
+  float r = min(v_style.x, min(v_half.x, v_half.y));
+  vec2 q = abs(v_local) - v_half + r;
+  float d = length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - r;
+  float aa = 0.7;
+  float inside = 1.0 - smoothstep(-aa, aa, d);
+  float bw = min(v_style.y, 0.5 * min(v_half.x, v_half.y));
+  float border = smoothstep(-bw - aa, -bw + aa, d);
+  vec4 col = mix(v_fill, v_stroke, border);
+  float a = col.a * inside;
+  outColor = vec4(col.rgb * a, a);
+}`;
+
+const SEG_VS = `#version 300 es
+in vec2 a_corner;
+in vec4 a_seg;
+in vec4 a_color;
+uniform vec3 u_view;
+uniform vec2 u_size;
+uniform float u_width;
+out float v_across;
+out vec4 v_color;
+void main() {
+  vec2 a = a_seg.xy * u_view.x + u_view.yz;
+  vec2 b = a_seg.zw * u_view.x + u_view.yz;
+  vec2 d = b - a;
+  float len = length(d);
+  vec2 dir = len > 0.0 ? d / len : vec2(1.0, 0.0);
+  vec2 nrm = vec2(-dir.y, dir.x);
+  float hw = u_width * 0.5 + 1.0;
+  float across = a_corner.y * 2.0 - 1.0;
+  vec2 p = mix(a, b, a_corner.x) + dir * (a_corner.x * 2.0 - 1.0) * 0.5 * u_width + nrm * across * hw;
+  v_across = across * hw;
+  v_color = a_color;
+  vec2 clip = p / u_size * 2.0 - 1.0;
+  gl_Position = vec4(clip.x, -clip.y, 0.0, 1.0);
+}`;
+
+const SEG_FS = `#version 300 es
+precision highp float;
+in float v_across;
+in vec4 v_color;
+uniform float u_width;
+out vec4 outColor;
+void main() {
+  float a = v_color.a * clamp(u_width * 0.5 + 0.5 - abs(v_across), 0.0, 1.0);
+  outColor = vec4(v_color.rgb * a, a);
+}`;
+
+function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgram {
+  const prog = gl.createProgram();
+  for (const [type, src] of [
+    [gl.VERTEX_SHADER, vs],
+    [gl.FRAGMENT_SHADER, fs],
+  ] as const) {
+    const sh = gl.createShader(type)!;
+    gl.shaderSource(sh, src);
+    gl.compileShader(sh);
+    if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS) && !gl.isContextLost())
+      throw new Error(`shader: ${gl.getShaderInfoLog(sh) ?? ''}`);
+    gl.attachShader(prog, sh);
+    gl.deleteShader(sh);
+  }
+  gl.linkProgram(prog);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS) && !gl.isContextLost())
+    throw new Error(`program: ${gl.getProgramInfoLog(prog) ?? ''}`);
+  return prog;
+}
+
+interface GLState {
+  rect: WebGLProgram;
+  seg: WebGLProgram;
+  corner: WebGLBuffer;
+  bufs: Record<'rect' | 'fill' | 'stroke' | 'style' | 'seg' | 'segColor', WebGLBuffer>;
+  vao: WebGLVertexArrayObject;
+  uploaded: Scene | undefined;
+}
+
+class WebGLSurface implements Surface {
+  readonly kind = 'webgl2' as const;
+  lost = false;
+  private state: GLState | undefined;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly gl: WebGL2RenderingContext,
+    private readonly onLost: () => void,
+    private readonly onRestored: () => void,
+  ) {
+    canvas.addEventListener('webglcontextlost', this.lostHandler);
+    canvas.addEventListener('webglcontextrestored', this.restoredHandler);
+    this.state = this.init();
+  }
+
+  private readonly lostHandler = (ev: Event): void => {
+    ev.preventDefault();
+    this.lost = true;
+    this.state = undefined;
+    this.onLost();
+  };
+
+  private readonly restoredHandler = (): void => {
+    this.lost = false;
+    this.state = this.init();
+    this.onRestored();
+  };
+
+  private init(): GLState {
+    const gl = this.gl;
+    const buf = (): WebGLBuffer => gl.createBuffer();
+    const corner = buf();
+    gl.bindBuffer(gl.ARRAY_BUFFER, corner);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+    return {
+      rect: compile(gl, RECT_VS, RECT_FS),
+      seg: compile(gl, SEG_VS, SEG_FS),
+      corner,
+      bufs: { rect: buf(), fill: buf(), stroke: buf(), style: buf(), seg: buf(), segColor: buf() },
+      vao: gl.createVertexArray(),
+      uploaded: undefined,
+    };
+  }
+
+  private attrib(
+    prog: WebGLProgram,
+    name: string,
+    buffer: WebGLBuffer,
+    size: number,
+    type: number,
+    normalized: boolean,
+    divisor: number,
+    offset: number,
+  ): void {
+    const gl = this.gl;
+    const loc = gl.getAttribLocation(prog, name);
+    if (loc < 0) return;
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, size, type, normalized, 0, offset);
+    gl.vertexAttribDivisor(loc, divisor);
+  }
+
+  draw(scene: Scene | undefined, view: ViewTransform, width: number, height: number, dpr: number, bg: RGBA): void {
+    const gl = this.gl;
+    const st = this.state;
+    const W = Math.max(1, Math.round(width * dpr));
+    const H = Math.max(1, Math.round(height * dpr));
+    if (this.canvas.width !== W) this.canvas.width = W;
+    if (this.canvas.height !== H) this.canvas.height = H;
+    if (!st || this.lost || gl.isContextLost()) return;
+    gl.viewport(0, 0, W, H);
+    gl.clearColor(bg[0] / 255, bg[1] / 255, bg[2] / 255, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    if (!scene) return;
+    gl.enable(gl.BLEND);
+    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    if (st.uploaded !== scene) {
+      const up = (b: WebGLBuffer, data: ArrayBufferView): void => {
+        gl.bindBuffer(gl.ARRAY_BUFFER, b);
+        gl.bufferData(gl.ARRAY_BUFFER, data, gl.DYNAMIC_DRAW);
+      };
+      up(st.bufs.rect, scene.rect);
+      up(st.bufs.fill, scene.fill);
+      up(st.bufs.stroke, scene.stroke);
+      up(st.bufs.style, scene.style);
+      up(st.bufs.seg, scene.seg);
+      up(st.bufs.segColor, scene.segColor);
+      st.uploaded = scene;
+    }
+    gl.bindVertexArray(st.vao);
+    let containers = 0;
+    while (containers < scene.nRects && scene.kind[containers] === KIND_CONTAINER) containers++;
+    const rects = (from: number, to: number): void => {
+      if (to <= from) return;
+      gl.useProgram(st.rect);
+      this.attrib(st.rect, 'a_corner', st.corner, 2, gl.FLOAT, false, 0, 0);
+      this.attrib(st.rect, 'a_rect', st.bufs.rect, 4, gl.FLOAT, false, 1, from * 16);
+      this.attrib(st.rect, 'a_fill', st.bufs.fill, 4, gl.UNSIGNED_BYTE, true, 1, from * 4);
+      this.attrib(st.rect, 'a_stroke', st.bufs.stroke, 4, gl.UNSIGNED_BYTE, true, 1, from * 4);
+      this.attrib(st.rect, 'a_style', st.bufs.style, 2, gl.FLOAT, false, 1, from * 8);
+      gl.uniform3f(gl.getUniformLocation(st.rect, 'u_view'), view.scale, view.tx, view.ty);
+      gl.uniform2f(gl.getUniformLocation(st.rect, 'u_size'), width, height);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, to - from);
+    };
+    rects(0, containers);
+    if (scene.nSegs) {
+      gl.useProgram(st.seg);
+      this.attrib(st.seg, 'a_corner', st.corner, 2, gl.FLOAT, false, 0, 0);
+      // The 0..1 quad is mapped to -1..1 across the segment in the shader.
+      this.attrib(st.seg, 'a_seg', st.bufs.seg, 4, gl.FLOAT, false, 1, 0);
+      this.attrib(st.seg, 'a_color', st.bufs.segColor, 4, gl.UNSIGNED_BYTE, true, 1, 0);
+      gl.uniform3f(gl.getUniformLocation(st.seg, 'u_view'), view.scale, view.tx, view.ty);
+      gl.uniform2f(gl.getUniformLocation(st.seg, 'u_size'), width, height);
+      gl.uniform1f(gl.getUniformLocation(st.seg, 'u_width'), Math.max(1, Math.min(2.2, 1.4 * Math.sqrt(view.scale))));
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, scene.nSegs);
+    }
+    rects(containers, scene.nRects);
+    gl.bindVertexArray(null);
+  }
+
+  dispose(): void {
+    this.canvas.removeEventListener('webglcontextlost', this.lostHandler);
+    this.canvas.removeEventListener('webglcontextrestored', this.restoredHandler);
+    const gl = this.gl;
+    const st = this.state;
+    if (st && !gl.isContextLost()) {
+      gl.deleteProgram(st.rect);
+      gl.deleteProgram(st.seg);
+      gl.deleteBuffer(st.corner);
+      for (const b of Object.values(st.bufs)) gl.deleteBuffer(b);
+      gl.deleteVertexArray(st.vao);
+    }
+    this.state = undefined;
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    this.canvas.width = 1;
+    this.canvas.height = 1;
+  }
+}
+
+const css = (c: ArrayLike<number>, k: number): string =>
+  `rgba(${c[4 * k]},${c[4 * k + 1]},${c[4 * k + 2]},${(c[4 * k + 3] / 255).toFixed(3)})`;
+
+/** Draws a scene with Canvas 2D (the WebGL fallback; also used for PNG export composition). */
+export function drawScene2d(
+  ctx: CanvasRenderingContext2D,
+  scene: Scene,
+  view: ViewTransform,
+  width: number,
+  height: number,
+): void {
+  const { scale, tx, ty } = view;
+  const visible = (x: number, y: number, w: number, h: number): boolean =>
+    x * scale + tx < width && (x + w) * scale + tx > 0 && y * scale + ty < height && (y + h) * scale + ty > 0;
+  let containers = 0;
+  while (containers < scene.nRects && scene.kind[containers] === KIND_CONTAINER) containers++;
+  const rects = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) {
+      const [x, y, w, h] = scene.rect.subarray(4 * k, 4 * k + 4);
+      if (!visible(x, y, w, h)) continue;
+      const sx = x * scale + tx;
+      const sy = y * scale + ty;
+      const sw = w * scale;
+      const sh = h * scale;
+      const r = Math.min(scene.style[2 * k] * scale, sw / 2, sh / 2);
+      ctx.beginPath();
+      if (typeof ctx.roundRect === 'function') ctx.roundRect(sx, sy, sw, sh, r);
+      else ctx.rect(sx, sy, sw, sh);
+      ctx.fillStyle = css(scene.fill, k);
+      ctx.fill();
+      const bw = Math.min(scene.style[2 * k + 1], Math.min(sw, sh) / 2);
+      if (bw > 0.2) {
+        ctx.lineWidth = bw;
+        ctx.strokeStyle = css(scene.stroke, k);
+        ctx.stroke();
+      }
+    }
+  };
+  rects(0, containers);
+  ctx.lineWidth = Math.max(1, Math.min(2.2, 1.4 * Math.sqrt(scale)));
+  ctx.lineCap = 'round';
+  for (let k = 0; k < scene.nSegs; k++) {
+    const s = scene.seg;
+    ctx.strokeStyle = css(scene.segColor, k);
+    ctx.beginPath();
+    ctx.moveTo(s[4 * k] * scale + tx, s[4 * k + 1] * scale + ty);
+    ctx.lineTo(s[4 * k + 2] * scale + tx, s[4 * k + 3] * scale + ty);
+    ctx.stroke();
+  }
+  rects(containers, scene.nRects);
+}
+
+class Canvas2DSurface implements Surface {
+  readonly kind = 'canvas2d' as const;
+  readonly lost = false;
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly ctx: CanvasRenderingContext2D,
+  ) {}
+  draw(scene: Scene | undefined, view: ViewTransform, width: number, height: number, dpr: number, bg: RGBA): void {
+    const W = Math.max(1, Math.round(width * dpr));
+    const H = Math.max(1, Math.round(height * dpr));
+    if (this.canvas.width !== W) this.canvas.width = W;
+    if (this.canvas.height !== H) this.canvas.height = H;
+    const ctx = this.ctx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = `rgb(${bg[0]},${bg[1]},${bg[2]})`;
+    ctx.fillRect(0, 0, width, height);
+    if (scene) drawScene2d(ctx, scene, view, width, height);
+  }
+  dispose(): void {
+    this.canvas.width = 1;
+    this.canvas.height = 1;
+  }
+}
+
+const noSurface: Surface = { kind: 'none', lost: false, draw: () => undefined, dispose: () => undefined };
+
+/** WebGL2 if the browser gives a context, else Canvas 2D, else nothing (the view then says so). */
+export function createSurface(
+  canvas: HTMLCanvasElement,
+  onLost: () => void,
+  onRestored: () => void,
+  preferWebGL = true,
+): Surface {
+  let gl: WebGL2RenderingContext | null = null;
+  try {
+    if (preferWebGL) gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: true, alpha: false });
+  } catch {
+    gl = null;
+  }
+  if (gl) {
+    try {
+      return new WebGLSurface(canvas, gl, onLost, onRestored);
+    } catch {
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      return noSurface;
+    }
+  }
+  let ctx: CanvasRenderingContext2D | null = null;
+  try {
+    ctx = canvas.getContext('2d');
+  } catch {
+    ctx = null;
+  }
+  return ctx ? new Canvas2DSurface(canvas, ctx) : noSurface;
+}

@@ -224,3 +224,27 @@ def test_keras_callback_per_batch_makes_and_closes_its_own_output(monkeypatch: p
     assert cb.live is None  # closed and released: a later fit() gets a new output
     with pytest.raises(ValueError, match='every must be "epoch" or "batch"'):
         modelviz.keras.LiveCallback(every="step")
+
+
+def test_big_snapshots_are_sent_less_often_to_stay_near_one_megabyte_per_second() -> None:
+    import json
+
+    from modelviz.dashboard._snapshot import approx_size
+
+    fake = FakeDisplay()
+    log = live_log(fake, max_rate=2.0)
+    tags = [f"t{k}" for k in range(30)]
+    step = 0
+    start = time.monotonic()
+    while time.monotonic() - start < 5:
+        for _ in range(100):  # 30 series of ~2,000 points: ~1.9 MB snapshots once they fill up
+            log.log(dict.fromkeys(tags, float(step)), step=step)
+            step += 1
+        time.sleep(0.01)
+    log.close()
+    with fake.lock:
+        sent = [(t, len(json.dumps(b)), b[MIME]) for t, _, b in fake.sent]
+    for (t0, size, p), (t1, _, _) in itertools.pairwise(sent[:-1]):
+        assert abs(approx_size(p) - size) <= 0.05 * size + 3_000, (approx_size(p), size)
+        assert t1 - t0 >= max(0.5, size / 1e6) - 0.05, (t1 - t0, size)
+    assert max(size for _, size, _ in sent) > 1_000_000  # the case was exercised

@@ -81,7 +81,7 @@ class Dashboard(Publisher):
             return tuple((run, tag, len(v)) for run, tags in sorted(store.items()) for tag, v in sorted(tags.items()))
 
         scalars = tuple(
-            (run, tag, len(s.step), int(s.step[-1]) if len(s.step) else None, float(s.value[-1]) if len(s.step) else 0)
+            (run, tag, len(s.step), s.step[-1:].tobytes(), s.value[-1:].tobytes())  # bytes: NaN == NaN here
             for run, tags in sorted((getattr(r, "scalars", {}) or {}).items())
             for tag, s in sorted(tags.items())
         )

@@ -18,11 +18,15 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from .._mime import mime_type
+from ._snapshot import approx_size, summary
 
 Show = Callable[[dict[str, Any], str], None]  # (bundle, display_id)
 
 MIME: Final = mime_type("scalars")
 MAX_ERRORS: Final = 5
+# Updates carry whole snapshots: big ones come less often, so a live output never sends more than ~1 MB/s
+# (the iopub limit counts messages, but a remote kernel's link and the browser pay for bytes).
+BYTES_PER_SECOND: Final = 1_000_000
 
 
 def _shell() -> Any:
@@ -103,6 +107,7 @@ class Publisher:
         self._shown = False
         self._send_lock = threading.Lock()  # one bundle built and sent at a time
         self._last_sent = -1e9
+        self._last_size = 0
         self._errors: list[str] = []
         self._last_payload: dict[str, Any] | None = None
         self.updates = 0  # update_display calls made (the first display not counted)
@@ -114,8 +119,6 @@ class Publisher:
         raise NotImplementedError
 
     def _text(self, payload: dict[str, Any]) -> str:
-        from ._snapshot import summary
-
         return summary(payload)
 
     def _poll(self) -> bool:
@@ -173,6 +176,7 @@ class Publisher:
         self._display(b, self.display_id)
         self._shown = True
         self._last_sent = time.monotonic()
+        self._last_size = approx_size(b[MIME])
         self._thread.start()
 
     def mark_dirty(self) -> None:
@@ -191,9 +195,9 @@ class Publisher:
             else:
                 self.updates += 1
             self._last_sent = time.monotonic()
+            self._last_size = approx_size(b[MIME])
 
     def _run(self) -> None:
-        interval = 1.0 / self.max_rate
         while not self._halt.is_set():
             self._wake.wait(self.poll)
             if self._halt.is_set():
@@ -209,6 +213,7 @@ class Publisher:
                     self._dirty = True
                 if not self._dirty:
                     continue
+                interval = max(1.0 / self.max_rate, self._last_size / BYTES_PER_SECOND)
                 wait = self._last_sent + interval - time.monotonic()
                 if wait > 0:
                     self.cpu_seconds += time.thread_time() - t0

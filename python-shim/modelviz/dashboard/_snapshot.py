@@ -420,6 +420,23 @@ def build_payload(store: Any, opts: Options, live: bool, extra: Iterable[dict[st
     return Snapshot(store, opts).build(live, extra)
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def approx_size(payload: Mapping[str, Any]) -> int:
+    """Bytes of the payload's JSON, roughly (the packed data dominates): cheap enough to run on every update."""
+    total = 2_000
+    for s in payload.get("scalars", []):
+        total += 200 + sum(len(s[k]["data"]) for k in ("step", "wall_time", "value") if k in s)
+    for h in payload.get("histograms", []):
+        total += 200 + sum(len(h[k]["data"]) for k in ("step", "wall_time", "edges", "counts") if k in h)
+    total += sum(200 + len(i["data"]) for i in payload.get("images", []))
+    total += sum(100 + len(t["text"]) for t in payload.get("text", []))
+    total += sum(300 + len(c["precision"]["data"]) * 3 for c in payload.get("pr_curves", []))
+    return total
+
+
 def summary(payload: Mapping[str, Any], max_rows: int = 30) -> str:
     """text/plain: the title, runs and the last value of each series as a small table."""
     runs = [r["name"] for r in payload.get("runs", [])]
@@ -428,7 +445,7 @@ def summary(payload: Mapping[str, Any], max_rows: int = 30) -> str:
     head = payload.get("title") or (f"Runs in {payload['logdir']}" if payload.get("logdir") else "Live log")
     tags = {s["tag"] for s in scalars}
     state = "live" if status.get("live") else "stopped"
-    lines = [f"{head}: {len(runs)} runs, {len(tags)} scalar tags ({state})"]
+    lines = [f"{head}: {_plural(len(runs), 'run')}, {_plural(len(tags), 'scalar tag')} ({state})"]
     rows = []
     for s in scalars:
         last = s.get("last", {})

@@ -3,8 +3,10 @@ export const DISTRIBUTION_BPS = [0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 100
 
 /**
  * The values at `bps` (basis points) of one histogram, from its bucket edges (buckets + 1) and counts (buckets):
- * the cumulative count is interpolated linearly inside the bucket where it crosses each percentile, the way
- * TensorBoard compresses histograms for its distributions view. An empty histogram gives its edges' span.
+ * the cumulative count is interpolated linearly inside the bucket where it crosses each percentile, as TensorBoard
+ * compresses histograms for its distributions view. Unlike TensorBoard (whose first bucket starts at -DBL_MAX),
+ * the edges here are explicit, so empty buckets at either end do not stretch the bands: 0 and 100 % are the outer
+ * edges of the first and last non-empty buckets. An empty histogram gives its first edge.
  */
 export function histogramPercentiles(
   edges: ArrayLike<number>,
@@ -12,29 +14,42 @@ export function histogramPercentiles(
   bps: readonly number[] = DISTRIBUTION_BPS,
 ): number[] {
   const b = counts.length;
-  const lo = edges[0];
-  const hi = edges[b];
+  const weight = (i: number): number => {
+    const c = counts[i];
+    return c > 0 && Number.isFinite(c) ? c : 0;
+  };
   let total = 0;
-  for (let i = 0; i < b; i++) total += Math.max(0, counts[i]);
-  if (!(total > 0)) return bps.map(() => (b ? lo : NaN));
-  const out: number[] = [];
-  let i = 0;
-  let cum = 0; // cumulative weight (in basis points) at the right edge of bucket i - 1
-  for (const bp of bps) {
-    // the first bucket whose right-edge cumulative weight is strictly above bp
-    let next = cum + (Math.max(0, counts[i] ?? 0) / total) * 10000;
-    while (i < b && !(next > bp)) {
-      cum = next;
-      i++;
-      next = cum + (Math.max(0, counts[i] ?? 0) / total) * 10000;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < b; i++) {
+    const w = weight(i);
+    if (w > 0) {
+      total += w;
+      if (first < 0) first = i;
+      last = i;
     }
-    if (i >= b) {
-      out.push(hi);
+  }
+  if (!(total > 0)) return bps.map(() => (b ? edges[0] : NaN));
+  const out: number[] = [];
+  let i = first;
+  let cum = 0; // cumulative weight (basis points) up to the left edge of bucket i
+  for (const bp of bps) {
+    if (bp <= 0) {
+      out.push(edges[first]);
       continue;
     }
-    const left = cum > 0 ? Math.max(edges[i], lo) : lo;
-    const right = Math.min(edges[i + 1], hi);
-    out.push(left + ((bp - cum) * (right - left)) / (next - cum));
+    if (bp >= 10000) {
+      out.push(edges[last + 1]);
+      continue;
+    }
+    // the first bucket whose right-edge cumulative weight is above bp
+    let next = cum + (weight(i) / total) * 10000;
+    while (i < last && !(next > bp)) {
+      cum = next;
+      i++;
+      next = cum + (weight(i) / total) * 10000;
+    }
+    out.push(edges[i] + ((bp - cum) * (edges[i + 1] - edges[i])) / (next - cum));
   }
   return out;
 }

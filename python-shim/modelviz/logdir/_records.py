@@ -98,17 +98,38 @@ def _u32_at(buf: npt.NDArray[np.uint8], pos: npt.NDArray[np.int64]) -> npt.NDArr
     return np.asarray(unaligned(buf, "<u4")[pos], dtype=np.uint32)
 
 
+_SMALL_LENGTHS: Final = 1 << 16
+
+
 def header_ok(buf: npt.NDArray[np.uint8], pos: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    """Whether the length CRC of the records starting at ``pos`` is right (``buf`` holds 12 bytes from each)."""
+    """Whether the length CRC of the records starting at ``pos`` is right (``buf`` holds 12 bytes from each).
+
+    The CRC of a length depends on the length only: when every length is small, the CRCs of the few lengths that
+    occur are computed once and looked up (event files repeat a handful of lengths).
+    """
     if len(pos) == 0:
         return np.zeros(0, dtype=bool)
     words = unaligned(buf, "<u8")[pos]
-    crc = np.full(len(pos), 0xFFFFFFFF, dtype=np.uint32)
+    if len(pos) >= 256 and int(words.max()) < _SMALL_LENGTHS:
+        small = words.astype(np.int64)
+        present = np.zeros(_SMALL_LENGTHS, dtype=bool)
+        present[small] = True
+        lengths = np.flatnonzero(present)
+        if len(lengths) <= 4096:
+            table = np.zeros(_SMALL_LENGTHS, dtype=np.uint32)
+            table[lengths] = _crc_of_lengths(lengths.astype(np.uint64))
+            return np.asarray(table[small] == _u32_at(buf, pos + 8))
+    return np.asarray(_crc_of_lengths(words) == _u32_at(buf, pos + 8))
+
+
+def _crc_of_lengths(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """Masked CRC32C of the 8 little-endian bytes of each word."""
+    crc = np.full(len(words), 0xFFFFFFFF, dtype=np.uint32)
     table = _NP_TABLE
     for j in range(8):
         b = ((words >> np.uint64(8 * j)) & np.uint64(0xFF)).astype(np.uint32)
         crc = table[(crc ^ b) & np.uint32(0xFF)] ^ (crc >> np.uint32(8))
-    return np.asarray(_mask_np(crc ^ np.uint32(0xFFFFFFFF)) == _u32_at(buf, pos + 8))
+    return _mask_np(crc ^ np.uint32(0xFFFFFFFF))
 
 
 def data_ok(buf: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> Any:

@@ -334,21 +334,24 @@ class _Chunk:
                 if mask[j]:
                     ok &= (words[j][cand] & mask[j]) == (words[j][pointer] & mask[j])
             at = starts[cand]
+            sw = np.zeros(0, dtype=np.uint64)
             if layout.step_at >= 0:
                 k = layout.step_len
                 sw = u64[at + layout.step_at]
                 high = (sw >> np.uint64(7)) & np.uint64(0x0101010101010101)  # continuation bits, one per byte
                 want = np.uint64((1 << (8 * (k - 1))) - 1 & 0x0101010101010101)
                 ok &= (high & np.uint64((1 << (8 * k)) - 1 if k < 8 else 0xFFFFFFFFFFFFFFFF)) == want
-            cand = cand[ok]
-            at = at[ok]
+            if not ok.all():
+                cand = cand[ok]
+                at = at[ok]
+                if layout.step_at >= 0:
+                    sw = sw[ok]
             done[cand] = True
             recs = group[cand]
             wall = self.f64[at + layout.wall_at]
             value = (self.f32 if vsize == 4 else self.f64)[at + layout.value_at].astype(np.float64)
             step = np.zeros(len(cand), dtype=np.int64)
             if layout.step_at >= 0:
-                sw = u64[at + layout.step_at]
                 for j in range(layout.step_len):
                     step |= ((sw >> np.uint64(8 * j)) & np.uint64(0x7F)).astype(np.int64) << (7 * j)
             self.step[recs] = step

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, free_port
+from .conftest import HARNESS, ROOT, free_port, screenshot_path
 
 MIME = "application/vnd.modelviz.scalars.v1+json"
 SECONDS = 10
@@ -195,6 +195,7 @@ class Kernel:
 
 TRAIN = """
 import time, math
+import numpy as np
 import modelviz
 from torch.utils.tensorboard import SummaryWriter
 
@@ -215,6 +216,10 @@ while True:
         for tag, v in values.items():
             writer.add_scalar(tag, v, step)
         live.log(values, step=step)
+        if step % 100 == 0:  # and, now and then, what else a training loop writes
+            writer.add_histogram("weights", np.random.default_rng(step).normal(size=1000) * (1 + step / 500), step)
+            writer.add_image("samples", np.random.default_rng(step).random((3, 32, 32)), step)
+            writer.add_text("notes", f"step {step}: lr **{0.1 / (1 + step / 100):.4f}**", step)
         step += 1
     time.sleep(0.002)
 writer.close()
@@ -222,7 +227,12 @@ print("steps", step)
 """
 
 
-def test_live_dashboards_stay_far_below_the_iopub_limits(server: Server, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def session(
+    server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[tuple[float, dict[str, Any]]], dict[str, Any]]:
+    """One kernel session: the training cell, a quick cell while the watchers run, then ``%modelviz --stop``."""
+    tmp_path = tmp_path_factory.mktemp("iopub")
     logdir = tmp_path / "logs"
     code = (
         TRAIN.replace("__LOGDIR__", str(logdir))
@@ -252,8 +262,13 @@ def test_live_dashboards_stay_far_below_the_iopub_limits(server: Server, tmp_pat
         asyncio.run(scenario())
     finally:
         server.api("DELETE", f"/api/kernels/{kernel.id}")
+    return kernel.iopub, results
 
-    msgs = kernel.iopub
+
+def test_live_dashboards_stay_far_below_the_iopub_limits(
+    session: tuple[list[tuple[float, dict[str, Any]]], dict[str, Any]],
+) -> None:
+    msgs, results = session
     streams = "".join(m["content"].get("text", "") for _, m in msgs if m["msg_type"] == "stream")
     assert str(ROOT / "python-shim") in streams  # the kernel ran this source tree
     assert "rate exceeded" not in streams.lower(), streams[-2000:]
@@ -300,3 +315,48 @@ def test_live_dashboards_stay_far_below_the_iopub_limits(server: Server, tmp_pat
         f"update size median {sorted(sizes)[len(sizes) // 2] / 1e3:.0f} kB, max {max(sizes) / 1e3:.0f} kB; "
         f"'1 + 1' answered in {results['idle_reply_seconds'] * 1e3:.0f} ms while the watchers ran"
     )
+
+
+def test_the_snapshots_the_kernel_sent_render_in_the_browser(
+    session: tuple[list[tuple[float, dict[str, Any]]], dict[str, Any]], browser: Any
+) -> None:
+    """The dashboard's updates as received over the websocket, drawn by the scalars renderer on the harness page:
+    a live snapshot first, then the final one as an in-place update (as JupyterLab and VS Code do)."""
+    msgs, _ = session
+    dashboard = [
+        m["content"]["data"][MIME]
+        for _, m in msgs
+        if m["msg_type"] == "update_display_data" and "logdir" in m["content"]["data"][MIME]
+    ]
+    live = next(p for p in dashboard if p["status"]["live"] and p["scalars"] and p["histograms"])
+    final = dashboard[-1]
+    assert not final["status"]["live"] and final["images"] and final["text"]
+    page = browser.new_page(viewport={"width": 1000, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(HARNESS.as_uri())
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        out = page.evaluate("([m, p]) => window.modelviz.render(m, p, 'light', 960)", [MIME, live])
+        root = page.locator(f"#{out} .mv-Root.mv-Scalars")
+        root.wait_for()
+        page.evaluate("([id, p]) => window.modelviz.update(id, p)", [out, final])
+        page.wait_for_function(
+            "id => document.querySelector('#' + id + ' .mv-ScalarsStatus-live')?.dataset.live === 'false'", arg=out
+        )
+        page.wait_for_timeout(500)
+        assert page.locator(f"#{out} .mv-Error").count() == 0
+        titles = page.locator(f"#{out} .mv-ScalarsChart-title").all_text_contents()
+        assert sorted(titles) == sorted(f"metric{k}" for k in range(10)), titles
+        page.locator(f"#{out}").screenshot(path=str(screenshot_path("iopub-dashboard-final")))
+        tabs = page.locator(f"#{out} .mv-ScalarsTabs button")
+        for name in ("Histograms", "Images", "Text"):
+            tab = tabs.filter(has_text=name)
+            assert tab.count() == 1, tabs.all_text_contents()
+            tab.first.click()
+            page.wait_for_timeout(400)
+            page.locator(f"#{out}").screenshot(path=str(screenshot_path(f"iopub-dashboard-{name.lower()}")))
+        assert page.locator(f"#{out} .mv-Error").count() == 0
+    finally:
+        page.close()
+    assert errors == []

@@ -538,3 +538,28 @@ def test_magic_in_a_real_ipython_shell(tmp_path: Path, capsys: pytest.CaptureFix
     assert [s["tag"] for s in final["data"][MIME]["scalars"]] == ["loss"]
     assert series(final["data"][MIME], "r", "loss")["total_points"] == 7
     assert "loss" in final["data"]["text/plain"]
+
+
+def test_interpreter_exit_stops_watchers_with_a_final_update(tmp_path: Path) -> None:
+    # what kernel shutdown does: the process exits with watchers running; atexit sends their final updates
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        f"""
+        import json, time, modelviz
+        def show(kind):
+            return lambda b, i: print(kind, json.dumps(b[{MIME!r}]["status"]["live"]), flush=True)
+        d = modelviz.Dashboard({str(tmp_path)!r}, refresh=0.05, display=show("display"), update=show("update"))
+        d.show()
+        log = modelviz.LiveLog(display=show("display"), update=show("update"))
+        log.show()
+        log.log({{"x": 1.0}})
+        time.sleep(0.3)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    lines = out.split()
+    assert lines.count("display") == 2
+    assert lines[-4:] == ["update", "false", "update", "false"], out

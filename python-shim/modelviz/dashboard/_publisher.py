@@ -173,7 +173,13 @@ class Publisher:
         with _REGISTRY_LOCK:
             _REGISTRY.add(self)
         b = self.bundle(live=True)
-        self._display(b, self.display_id)
+        try:
+            self._display(b, self.display_id)
+        except BaseException:
+            with _REGISTRY_LOCK:
+                _REGISTRY.discard(self)
+            self._thread = None
+            raise
         self._shown = True
         self._last_sent = time.monotonic()
         self._last_size = approx_size(b[MIME])

@@ -563,3 +563,35 @@ def test_interpreter_exit_stops_watchers_with_a_final_update(tmp_path: Path) -> 
     lines = out.split()
     assert lines.count("display") == 2
     assert lines[-4:] == ["update", "false", "update", "false"], out
+
+
+def test_hparams_and_pr_curves_of_real_writers(tmp_path: Path) -> None:
+    from .logdir_writers import hparam_trials, write_tensorboardx_plugins, write_torch_plugins
+
+    write_torch_plugins(tmp_path / "torch")
+    write_tensorboardx_plugins(tmp_path / "tbx")
+    p = dashboard(tmp_path, FakeDisplay())._repr_mimebundle_()[MIME]
+    assert problems("scalars", p) == []
+    names = [r["name"] for r in p["runs"]]
+    table = p["hparams"]
+    columns = [c["name"] for c in table["columns"]]
+    kinds = {c["name"]: c["kind"] for c in table["columns"]}
+    assert {kinds[k] for k in ("lr", "optimizer", "layers", "dropout_on")} == {"hparam"}
+    assert len(table["rows"]) == 3  # two torch trials, one tensorboardX trial
+    written = {(hp["lr"], hp["optimizer"]): (hp, m) for hp, m in hparam_trials()}
+    for row in table["rows"]:
+        values = dict(zip(columns, row["values"], strict=True))
+        hp, metrics = written[(values["lr"], values["optimizer"])]
+        # torch writes bools as numbers (0.0/1.0), tensorboardX as bools: equal either way
+        assert values["layers"] == hp["layers"] and values["dropout_on"] == hp["dropout_on"]
+        got = {k.split("/")[-1]: v for k, v in values.items() if kinds[k] == "metric" and v is not None}
+        assert got == pytest.approx(metrics), (names[row["run"]], values)
+    reader = modelviz.read_logdir(tmp_path)
+    curves = {(names[c["run"]], c["tag"]): c for c in p["pr_curves"]}
+    assert set(curves) == {("torch", "pr"), ("tbx", "pr_x")}
+    for (run, tag), c in curves.items():
+        last = reader.pr_curves[run][tag][-1]
+        assert c["step"] == last.step == 2
+        np.testing.assert_array_equal(decode(c["precision"]), last.precision)
+        np.testing.assert_array_equal(decode(c["recall"]), last.recall)
+    assert len(decode(curves[("torch", "pr")]["recall"])) == 51 and len(decode(curves[("tbx", "pr_x")]["recall"])) == 33

@@ -169,7 +169,20 @@ def write_notebook(path: Path, cells: list[str]) -> None:
     path.write_text(json.dumps(nb, indent=1))
 
 
-def run_notebook(browser: Browser, lab: LabServer, name: str, cells: list[str], app: str = "lab") -> Page:
+def wait_all_executed(page: Page, n_cells: int, timeout: float = 60_000) -> None:
+    """Every one of the first ``n_cells`` cells shows an execution count (``[3]``, not ``[*]`` or ``[ ]``)."""
+    page.wait_for_function(
+        f"document.querySelectorAll('.jp-InputArea-prompt').length >= {n_cells} && "
+        f"[...document.querySelectorAll('.jp-InputArea-prompt')].slice(0, {n_cells})"
+        ".every(p => /\\[\\d+\\]/.test(p.textContent))",
+        timeout=timeout,
+    )
+
+
+def run_notebook(
+    browser: Browser, lab: LabServer, name: str, cells: list[str], app: str = "lab", wait: bool = True
+) -> Page:
+    """Open the notebook of ``cells`` and run all of them; with ``wait=False``, return while they run."""
     write_notebook(lab.root / name, cells)
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
     errors: list[str] = []
@@ -185,11 +198,7 @@ def run_notebook(browser: Browser, lab: LabServer, name: str, cells: list[str], 
         timeout=60_000,
     )
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    page.wait_for_function(
-        f"document.querySelectorAll('.jp-InputArea-prompt').length >= {len(cells)} && "
-        f"[...document.querySelectorAll('.jp-InputArea-prompt')].slice(0, {len(cells)})"
-        ".every(p => /\\[\\d+\\]/.test(p.textContent))",
-        timeout=60_000,
-    )
-    assert errors == [], errors
+    if wait:
+        wait_all_executed(page, len(cells))
+        assert errors == [], errors
     return page

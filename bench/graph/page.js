@@ -15,6 +15,20 @@
     if (!el || !el.mvGraph) throw new Error('renderer not interactive yet (no mvGraph on .mv-GraphView)');
     return { el, g: el.mvGraph };
   };
+  // The view's WebGL context, to wait for the GPU: software WebGL (SwiftShader) does the drawing after the
+  // synchronous draw call returns, so a frame is only done once its pixels can be read back. getContext with the
+  // type a canvas already has returns its existing context (a 2d canvas answers null).
+  const glOf = (el) => {
+    for (const c of el.querySelectorAll('canvas')) {
+      const gl = c.getContext('webgl2') || c.getContext('webgl');
+      if (gl) return gl;
+    }
+    return null;
+  };
+  const pixel = new Uint8Array(4);
+  const finish = (gl) => {
+    if (gl) gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+  };
   // resolves once the view's layout is idle (at once if it is not busy)
   const idle = (el) =>
     new Promise((resolve) => {
@@ -36,8 +50,9 @@
       const payload = JSON.parse(text);
       const id = await window.modelviz.render(mime, payload, 'light', width);
       await frames(2);
-      const ms = performance.now() - t0;
       const el = viewOf(id);
+      if (el) finish(glOf(el));
+      const ms = performance.now() - t0;
       const interactive = Boolean(el && el.mvGraph);
       const box = document.getElementById(id);
       return {
@@ -55,6 +70,7 @@
       await g[name](arg);
       await idle(el);
       await frames(nframes);
+      finish(glOf(el));
       return { ms: performance.now() - t0, stats: g.stats() };
     },
     /** Expands groups in order until at least `target` nodes are visible (not timed). */
@@ -69,14 +85,18 @@
       await frames(2);
       return { stats: g.stats() };
     },
-    /** `n` pan frames, one per animation frame: the synchronous panBy (it redraws), the frame-to-frame interval,
-     * then `n` bare draw() calls. */
-    async pan(id, n, step) {
-      const { g } = graphOf(id);
-      const panMs = [];
+    /** Up to `n` pan frames (fewer if they pass `budgetMs`), one per animation frame: panBy (it redraws
+     * synchronously) until its pixels are done, the synchronous part alone, and the frame-to-frame interval; then
+     * the renderer's own draw() figure. */
+    async pan(id, n, step, budgetMs) {
+      const { el, g } = graphOf(id);
+      const gl = glOf(el);
+      const frameMs = [];
+      const syncMs = [];
       const intervals = [];
       let last = null;
-      for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      for (let i = 0; i < n && performance.now() - start < budgetMs; i++) {
         await frame();
         const now = performance.now();
         if (last !== null) intervals.push(now - last);
@@ -84,11 +104,15 @@
         const dx = i % 20 < 10 ? step : -step; // back and forth, so the same nodes stay in view
         const t0 = performance.now();
         g.panBy(dx, 0);
-        panMs.push(performance.now() - t0);
+        const t1 = performance.now();
+        finish(gl);
+        frameMs.push(performance.now() - t0);
+        syncMs.push(t1 - t0);
       }
       const drawMs = [];
-      for (let i = 0; i < n; i++) drawMs.push(g.draw());
-      return { panMs, intervals, drawMs, stats: g.stats() };
+      for (let i = 0; i < Math.min(10, frameMs.length); i++) drawMs.push(g.draw());
+      finish(gl);
+      return { frameMs, syncMs, intervals, drawMs, gpuSync: gl !== null, stats: g.stats() };
     },
     async dispose(id) {
       window.modelviz.dispose(id);

@@ -86,9 +86,11 @@ INTERACTIVE = {
     "stats_collapsed": {"visibleNodes": 22, "visibleEdges": 21, "visibleGroups": 20, "labels": 22},
     "stats_expanded": {"visibleNodes": 10_002, "visibleEdges": 12_000, "visibleGroups": 0, "labels": 300},
     "pan": {
-        "panMs": [5.0] * 30 + [7.0] * 30,
-        "drawMs": [4.0] * 60,
+        "frameMs": [5.0] * 30 + [7.0] * 30,
+        "syncMs": [1.0] * 60,
+        "drawMs": [4.0] * 10,
         "intervals": [16.7] * 59,
+        "gpuSync": True,
         "before": {"visibleNodes": 5_010},
     },
 }
@@ -187,10 +189,29 @@ def test_expand_is_timed_until_the_layout_is_idle(page: Any) -> None:
     assert out["stats"]["visibleNodes"] == 501
     shown = rb.step(page, "expandUntil", "out-fake", [f"layers.{i}" for i in range(20)], 5_000)["stats"]
     assert shown["visibleNodes"] == 5_001  # stopped as soon as 5,000 were visible
-    pan = rb.step(page, "pan", "out-fake", 20, 12)
-    assert len(pan["panMs"]) == 20 and min(pan["panMs"]) >= 2
+    pan = rb.step(page, "pan", "out-fake", 20, 12, 60_000)
+    assert len(pan["frameMs"]) == 20 and min(pan["frameMs"]) >= 2
+    assert pan["gpuSync"] is False  # the stand-in has no canvas: the synchronous part only
     assert pan["stats"]["x"] == 0  # back and forth: the view ends where it started
-    assert pan["drawMs"] == [1.5] * 20
+    assert pan["drawMs"] == [1.5] * 10
+    assert len(rb.step(page, "pan", "out-fake", 20, 12, 1)["frameMs"]) == 1  # the time budget cuts the frames short
+    page.evaluate("() => document.getElementById('out-fake').remove()")
+
+
+def test_pan_waits_for_the_pixels_of_a_webgl_view(page: Any) -> None:
+    page.evaluate(STAND_IN, 0)
+    page.evaluate(
+        """() => {
+        const el = document.querySelector('#out-fake .mv-GraphView');
+        const canvas = document.createElement('canvas');
+        el.appendChild(canvas);
+        const gl = canvas.getContext('webgl2');
+        el.mvGraph.panBy = () => { gl.clearColor(1, 0, 0, 1); gl.clear(gl.COLOR_BUFFER_BIT); };
+        }"""
+    )
+    pan = rb.step(page, "pan", "out-fake", 5, 12, 60_000)
+    assert pan["gpuSync"] is True and len(pan["frameMs"]) == 5
+    assert all(f >= s for f, s in zip(pan["frameMs"], pan["syncMs"], strict=True))
     page.evaluate("() => document.getElementById('out-fake').remove()")
 
 

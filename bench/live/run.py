@@ -44,7 +44,7 @@ def modelviz_module() -> ModuleType:
 
 
 def line(name: str, ours: str, anchor_name: str, anchor: str, ratio_text: str, detail: str) -> str:
-    return f"{name:<22} {'ours ' + ours:<22} {f'anchor({anchor_name}) ' + anchor:<44} ratio {ratio_text}   [{detail}]"
+    return f"{name:<22} {'ours ' + ours:<26} {f'anchor({anchor_name}) ' + anchor:<44} ratio {ratio_text}   [{detail}]"
 
 
 def ratio(ours: float, anchor: float, better: str, worse: str) -> str:

@@ -53,7 +53,7 @@ class ModelvizMagics(Magics):
     def modelviz(self, line: str) -> None:
         """%modelviz --logdir DIR [--runs RE] [--tags RE] [--refresh S] [--smoothing A] [--verify] | --stop"""
         ns = parse(line)
-        from .dashboard import Dashboard, stop_all
+        from .dashboard import Dashboard, active, stop_all
 
         if ns.stop:
             n = stop_all()
@@ -68,4 +68,8 @@ class ModelvizMagics(Magics):
             )
         except ValueError as e:
             raise UsageError(f"%modelviz: {e}") from None
+        # Re-running the cell replaces its watcher rather than leaving the old one updating a cleared output.
+        for other in active():
+            if isinstance(other, Dashboard) and other.same_view(dash):
+                other.stop()
         dash.show()

@@ -519,8 +519,12 @@ def test_magic_in_a_real_ipython_shell(tmp_path: Path, capsys: pytest.CaptureFix
             o["data"][MIME]["runs"] for o in pub.outputs if MIME in o["data"]
         ):
             time.sleep(0.05)
+        # the cell run again: the new watcher replaces the old one; another filter is another view
+        ip.run_line_magic("modelviz", f"--logdir {tmp_path} --refresh 0.05 --tags ^loss$")
+        ip.run_line_magic("modelviz", f"--logdir {tmp_path} --refresh 0.05 --tags ^special$")
+        assert len(modelviz.dashboard.active()) == 2
         ip.run_line_magic("modelviz", "--stop")
-        assert capsys.readouterr().out.strip().endswith("modelviz: stopped 1 watcher")
+        assert capsys.readouterr().out.strip().endswith("modelviz: stopped 2 watchers")
         ip.run_line_magic("modelviz", "--stop")
         assert capsys.readouterr().out.strip() == "modelviz: no watchers are running"
         with pytest.raises(UsageError, match="not a valid regular expression"):
@@ -529,11 +533,14 @@ def test_magic_in_a_real_ipython_shell(tmp_path: Path, capsys: pytest.CaptureFix
             ip.run_line_magic("modelviz", f"--logdir {tmp_path} --refresh 0")
     finally:
         ip.display_pub = saved
-    outs = [o for o in pub.outputs if MIME in o["data"]]
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for o in pub.outputs:
+        if MIME in o["data"]:
+            by_id.setdefault(o["transient"]["display_id"], []).append(o)
+    assert len(by_id) == 3 and all(v[-1]["data"][MIME]["status"]["live"] is False for v in by_id.values())
+    outs = next(iter(by_id.values()))
     first, final = outs[0], outs[-1]
     assert not first["update"] and final["update"]
-    ids = {o["transient"]["display_id"] for o in outs}
-    assert len(ids) == 1  # one output, updated in place
     assert final["data"][MIME]["status"]["live"] is False
     assert [s["tag"] for s in final["data"][MIME]["scalars"]] == ["loss"]
     assert series(final["data"][MIME], "r", "loss")["total_points"] == 7

@@ -60,6 +60,15 @@ class Dashboard(Publisher):
         state = "live" if self.running else "not running"
         return f"<modelviz.Dashboard {self.logdir!r} ({state})>"
 
+    def same_view(self, other: Dashboard) -> bool:
+        """Same log directory and filters (what ``%modelviz`` replaces when a cell is run again)."""
+
+        def key(d: Dashboard) -> tuple[Any, ...]:
+            o = d.options
+            return (d.logdir, o.runs and o.runs.pattern, o.tags and o.tags.pattern)
+
+        return key(self) == key(other)
+
     # -- reading -------------------------------------------------------------------------------------------------
 
     def reload(self) -> bool:

@@ -153,6 +153,12 @@ def test_a_failing_display_never_breaks_logging() -> None:
         time.sleep(0.6)
     assert next(calls) >= 3  # it kept trying
     assert "sending the update failed: OSError: iopub closed" in log.bundle()[MIME]["messages"][0]["text"]
+    assert log.running
+    log._update = lambda b, i: None  # the front end is back: the next update says it once, then no more
+    log.log({"x": 9.0})
+    time.sleep(0.7)
+    assert log.updates >= 1
+    assert not any("sending the update failed" in t for t in texts(log.bundle()[MIME]))
     log.close()
 
 

@@ -200,6 +200,8 @@ class Publisher:
                 self.note_error("sending the update failed", exc)
             else:
                 self.updates += 1
+                # a failed send was reported in this update; it is not news in the next one
+                self._errors = [e for e in self._errors if not e.startswith("sending the update failed")]
             self._last_sent = time.monotonic()
             self._last_size = approx_size(b[MIME])
 

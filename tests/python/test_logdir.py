@@ -471,3 +471,25 @@ def test_import_modelviz_and_reading_import_no_framework(tmp_path: Path) -> None
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "python-shim")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("window", [64, 1000, 4096])
+def test_small_read_windows_read_the_same(
+    mixed_logdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """Files are read in windows: records across window edges, records longer than a window (histograms, images)
+    and corrupt regions across edges read exactly as one whole-file read does."""
+    from modelviz.logdir import reader
+
+    whole = read_logdir(mixed_logdir)
+    corrupt = {w: corrupt_copy(tmp_path / w, w)[0] for w in ("length", "structure")}
+    whole_corrupt = {w: read_logdir(d) for w, d in corrupt.items()}
+    monkeypatch.setattr(reader, "_WINDOW", window)
+    windowed = read_logdir(mixed_logdir)
+    assert windowed.messages == [] and windowed.corrupt_records == 0
+    assert_same(windowed, whole, window)
+    for w, d in corrupt.items():
+        r = read_logdir(d)
+        assert r.corrupt_records == whole_corrupt[w].corrupt_records == 1, (w, r.messages)
+        assert r.messages == whole_corrupt[w].messages
+        assert_same(r, whole_corrupt[w], (window, w))

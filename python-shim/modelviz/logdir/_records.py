@@ -166,6 +166,7 @@ class Framing:
     resume: int
     corrupt: int = 0
     notes: list[str] = field(default_factory=list)
+    unresolved: bool = False  # a bad header with no valid record after it (more bytes may resolve it)
 
 
 def _resync(buf: npt.NDArray[np.uint8], pos: int, end: int) -> int:
@@ -245,6 +246,7 @@ def frame(buf: npt.NDArray[np.uint8], start: int, file_offset: int = 0) -> Frami
     lengths_all: list[npt.NDArray[np.int64]] = []
     corrupt = 0
     notes: list[str] = []
+    unresolved = False
     pos = start
     u64 = unaligned(buf, "<u8")
     while True:
@@ -305,9 +307,10 @@ def frame(buf: npt.NDArray[np.uint8], start: int, file_offset: int = 0) -> Frami
             # Nothing valid after it yet: keep the last bytes, which may start a header still being written.
             notes.append(f"bad record header at byte {bad_pos + file_offset}; no valid record after it")
             pos = max(bad_pos + 1, end - _HEADER + 1)
+            unresolved = True
             break
         notes.append(f"bad record header at byte {bad_pos + file_offset}; skipped {nxt - bad_pos} bytes")
         pos = nxt
     starts = np.concatenate(starts_all) if starts_all else np.zeros(0, dtype=np.int64)
     lengths = np.concatenate(lengths_all) if lengths_all else np.zeros(0, dtype=np.int64)
-    return Framing(starts, lengths, pos, corrupt, notes)
+    return Framing(starts, lengths, pos, corrupt, notes, unresolved)

@@ -27,6 +27,8 @@ from . import _storage as _st
 
 _MIN_TEMPLATE_GROUP: Final = 8  # records of one length below this go to the general decoder
 _MAX_TEMPLATES: Final = 256  # per length group
+# Files are read in windows of this size: numpy's gathers stay in cache, memory stays bounded on huge files.
+_WINDOW: Final = 8 << 20
 
 
 # ---------------------------------------------------------------------------------------------------------- results
@@ -621,19 +623,30 @@ class LogdirReader:
                     self._runs[run.name] = fresh
                     self._read_run(fresh, files)
                     return
-                if size == state.offset:
-                    continue
-                data = storage.read(f, state.offset, size - state.offset)
+                window = _WINDOW
+                while state.offset < size:
+                    n = min(window, size - state.offset)
+                    data = storage.read(f, state.offset, n)
+                    final = state.offset + len(data) >= size or len(data) < n
+                    if not self._read_chunk(run, state, data, final):
+                        window *= 2  # one record longer than the window, or corruption to see past
+                    elif final:
+                        break
+                    else:
+                        window = _WINDOW
             except Exception as err:  # OSError locally; remote backends raise their own types
                 why = err.strerror if isinstance(err, OSError) and err.strerror else f"{type(err).__name__}: {err}"
                 self._messages.append(f"cannot read {f.path}: {why}")
                 continue
-            self._read_chunk(run, state, data)
 
-    def _read_chunk(self, run: _Run, state: _FileState, data: bytes) -> None:
+    def _read_chunk(self, run: _Run, state: _FileState, data: bytes, final: bool = True) -> bool:
+        """Frame and decode ``data`` (the file from ``state.offset``); False (nothing done) when a window that is not
+        the end of the file holds no complete record or ends in unresolved corruption: read a larger one."""
         padded = data + bytes(8)  # the fast path reads whole 8-byte words past a record's end
         buf = np.frombuffer(padded, dtype=np.uint8)[: len(data)]
         framing = rec.frame(buf, 0, state.offset)
+        if not final and (framing.unresolved or len(framing.starts) == 0):
+            return False
         state.corrupt += framing.corrupt
         state.notes.extend(framing.notes)
         chunk = _Chunk(run, padded, framing, self.verify, state.offset)
@@ -645,6 +658,7 @@ class LogdirReader:
         state.size = state.offset
         if state.records == 0 and state.offset >= 64 and framing.corrupt:
             state.notes.append("no valid record found: not a TFRecord event file?")
+        return True
 
     # -- results -----------------------------------------------------------------------------------------------
 

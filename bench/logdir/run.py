@@ -59,13 +59,18 @@ def ensure(path: Path, steps: int) -> str:
     return f"written now in {write_logdir(path, RUNS, steps):.0f} s"
 
 
+CPU: dict[str, float] = {}  # CPU seconds of the last timing of each side (the machine may be shared)
+
+
 def time_ours(logdir: ModuleType, path: Path, reps: int, verify: bool = False) -> tuple[float, list[float], Any]:
     result = logdir.read_logdir(path, verify=verify)  # warm-up (and the page cache)
-    times = []
+    times, cpu = [], []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         result = logdir.read_logdir(path, verify=verify)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    CPU["ours"] = statistics.median(cpu)
     return statistics.median(times), times, result
 
 
@@ -73,18 +78,20 @@ def ea_read(runs: list[Path]) -> tuple[float, dict[str, dict[str, Any]]]:
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     out: dict[str, dict[str, Any]] = {}
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     for run in runs:
         ea = EventAccumulator(str(run), size_guidance={"scalars": 0}).Reload()
         out[run.name] = {tag: ea.Scalars(tag) for tag in ea.Tags()["scalars"]}
+    CPU["anchor"] = time.process_time() - c0
     return time.perf_counter() - t0, out
 
 
 def tbparse_read(run: Path) -> tuple[float, Any]:
     from tbparse import SummaryReader
 
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     df = SummaryReader(str(run), extra_columns={"wall_time"}).scalars
+    CPU["anchor"] = time.process_time() - c0
     return time.perf_counter() - t0, df
 
 
@@ -149,6 +156,17 @@ def line(name: str, ours: str, anchor_name: str, anchor: str, ratio: float, deta
     return f"{name:<24} {'ours ' + ours:<14} {f'anchor({anchor_name}) ' + anchor:<36} ratio {ratio_text}   [{detail}]"
 
 
+def cpu(n: int, scale: float = 1.0, ours: float | None = None, anchor: float | None = None) -> str:
+    """CPU seconds of both sides (the machine is shared: wall time depends on the others); default: the last."""
+    ours = CPU["ours"] if ours is None else ours
+    anchor = (CPU["anchor"] if anchor is None else anchor) * scale
+    est = " est." if scale != 1 else ""
+    return (
+        f"CPU time ours {ours:.2f} s ({n / ours / 1e6:.2f}M scalars/s) vs anchor {anchor:.1f} s{est} "
+        f"= {anchor / ours:.0f}x"
+    )
+
+
 def label(n: int) -> str:
     return f"{n / 1e6:.0f}M" if n >= 1_000_000 else f"{n // 1000}k"
 
@@ -170,8 +188,8 @@ def main() -> None:
     runs_1m = sorted(d for d in CACHE_1M.iterdir() if d.is_dir())
     t_ea, anchor = ea_read(runs_1m[:1] if args.quick else runs_1m)
     n = check_ea(ours, anchor)
-    if args.quick:
-        t_ea *= len(runs_1m)
+    scale = len(runs_1m) if args.quick else 1
+    t_ea *= scale
     n_all = sum(len(s.step) for run in ours.runs for s in ours.scalars[run].values())
     est = " (est.)" if args.quick else ""
     print(
@@ -183,7 +201,7 @@ def main() -> None:
             t_ea / t_ours,
             f"{n_all / t_ours / 1e6:.2f}M scalars/s vs {n_all / t_ea / 1e6:.3f}M/s; {size / 1e6:.1f} MB, "
             f"{size / t_ours / 1e6:.0f} MB/s; median of {len(times)}, {min(times):.2f}-{max(times):.2f} s; "
-            f"anchor one round{', on 1 run x 10' if args.quick else ''}",
+            f"anchor one round{', on 1 run x 10' if args.quick else ''}; {cpu(n_all, scale)}",
         )
     )
     t_verify, _, verified = time_ours(logdir, CACHE_1M, 3, verify=True)
@@ -197,7 +215,7 @@ def main() -> None:
             f"{t_ea:.1f} s{est}",
             t_ea / t_verify,
             f"verify=True (every data CRC checked, as the anchor does); {n_all / t_verify / 1e6:.2f}M scalars/s; "
-            f"median of 3",
+            f"median of 3; {cpu(n_all, scale)}",
         )
     )
 
@@ -207,12 +225,15 @@ def main() -> None:
     if not args.quick:
         size = sum(f.stat().st_size for f in big.rglob("*") if f.is_file())
         t_big, btimes, ours_big = time_ours(logdir, big, 3)
+        cpu_big = CPU["ours"]
         n_big = check_inputs(ours_big, steps)
     run00 = big / "run00"
     t_run00, _, ours_run00 = time_ours(logdir, run00, 5)
     t_ea00, anchor00 = ea_read([run00])
+    cpu_ea00 = CPU["anchor"]
     n00 = check_ea(ours_run00, anchor00, {"run00": "."})
     t_tbp, df = tbparse_read(run00)
+    cpu_tbp = CPU["anchor"]
     check_tbparse(ours_run00.scalars["."], df)
     if len(df) != n00:
         raise SystemExit(f"tbparse read {len(df)} points, not {n00}")
@@ -230,7 +251,7 @@ def main() -> None:
                 "EventAccumulator",
                 f"{ea_est:.0f} s est.",
                 ea_est / t_big,
-                detail + " (target >= 20x)",
+                f"{detail} (target >= 20x); {cpu(n_big, RUNS, cpu_big, cpu_ea00)}",
             )
         )
         print(
@@ -240,7 +261,7 @@ def main() -> None:
                 "tbparse",
                 f"{tbp_est:.0f} s est.",
                 tbp_est / t_big,
-                detail,
+                f"{detail}; {cpu(n_big, RUNS, cpu_big, cpu_tbp)}",
             )
         )
     sub = f"{label(n00)}-of-{label(n00 * RUNS)}"
@@ -252,7 +273,7 @@ def main() -> None:
             f"{t_ea00:.1f} s",
             t_ea00 / t_run00,
             f"run00 only, same files for both; {n00 / t_run00 / 1e6:.2f}M vs {n00 / t_ea00 / 1e6:.3f}M scalars/s; "
-            f"median of 5; anchor one round",
+            f"median of 5; anchor one round; {cpu(n00, 1, None, cpu_ea00)}",
         )
     )
     print(
@@ -263,13 +284,13 @@ def main() -> None:
             f"{t_tbp:.1f} s",
             t_tbp / t_run00,
             f"run00 only; SummaryReader(run, extra_columns={{'wall_time'}}).scalars, equal DataFrame checked; "
-            f"{n00 / t_tbp / 1e6:.3f}M scalars/s; one round",
+            f"{n00 / t_tbp / 1e6:.3f}M scalars/s; one round; {cpu(n00, 1, None, cpu_tbp)}",
         )
     )
     print(
-        f"  ({'; '.join(notes)} by bench/logdir/write.py: torch.utils.tensorboard.SummaryWriter.add_scalar per point, "
-        f"one process per run; {ea_reader_kind()}; one core per reader; python {platform.python_version()}, "
-        f"numpy {np.__version__}; load average {os.getloadavg()[0]:.1f})"
+        f"  (logdirs written with torch.utils.tensorboard.SummaryWriter.add_scalar per point: {'; '.join(notes)}; "
+        f"{ea_reader_kind()}; every reader single-threaded; python {platform.python_version()}, "
+        f"numpy {np.__version__}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
 
 

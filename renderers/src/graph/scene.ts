@@ -131,13 +131,18 @@ export function buildScene(
       bw = 1;
       radius = 4;
     }
+    // The current search match outranks the selection (a jump selects it too), which outranks other matches.
     if (hl.matches.has(it)) {
-      s = it === hl.current ? CURRENT : MATCH;
-      bw = it === hl.current ? 3.5 : 2.5;
+      s = MATCH;
+      bw = 2.5;
     }
     if (it === hl.selected) {
       s = accent;
       bw = 3;
+    }
+    if (it === hl.current) {
+      s = CURRENT;
+      bw = 3.5;
     }
     fill.set(
       f.map((v) => Math.max(0, Math.min(255, v))),

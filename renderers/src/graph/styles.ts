@@ -39,7 +39,7 @@ export const GRAPH_CSS = `
 .mv-GraphPanel-title { font-weight: 600; word-break: break-all; margin-right: 18px; }
 .mv-GraphPanel-section { font-weight: 600; margin-top: 6px; color: var(--mv-muted); text-transform: uppercase; font-size: 10.5px; }
 .mv-GraphPanel-table { border-collapse: collapse; width: 100%; }
-.mv-GraphPanel-table th { text-align: left; font-weight: normal; color: var(--mv-muted); padding: 0 6px 0 0; vertical-align: top; white-space: nowrap; }
+.mv-GraphPanel-table th { width: 1%; text-align: left; font-weight: normal; color: var(--mv-muted); padding: 0 6px 0 0; vertical-align: top; white-space: nowrap; }
 .mv-GraphPanel-table td { word-break: break-all; padding: 0; }
 .mv-GraphPanel-list { margin: 0; padding-left: 16px; word-break: break-all; }
 .mv-GraphPanel-param { border-top: 1px solid var(--mv-border); margin-top: 4px; padding-top: 3px; }

@@ -35,6 +35,8 @@ export interface GraphAutomation {
     lastLayoutMs: number;
     worker: boolean;
   };
+  /** Extra (tests): where a node (by name) or group (by path) is drawn, in CSS pixels from the stage's top-left. */
+  locate(name: string): { x: number; y: number; w: number; h: number } | null;
 }
 
 export type GraphViewElement = HTMLElement & { mvGraph?: GraphAutomation };
@@ -899,6 +901,14 @@ export class GraphView implements View<GraphModel> {
       search: (text) => {
         this.searchInput.value = text;
         return this.runSearch(text);
+      },
+      locate: (name) => {
+        const j = this.m.groupByPath.get(name);
+        const item = j !== undefined ? this.m.n + j : this.m.nodeName.indexOf(name);
+        const p = this.placement;
+        if (item < 0 || !p || Number.isNaN(p.x[item])) return null;
+        const { scale, tx, ty } = this.view;
+        return { x: p.x[item] * scale + tx, y: p.y[item] * scale + ty, w: p.w[item] * scale, h: p.h[item] * scale };
       },
       stats: () => ({
         visibleNodes: this.vis?.nodes ?? 0,

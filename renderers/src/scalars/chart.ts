@@ -96,6 +96,7 @@ export class ScalarChart implements GlClient {
   private drawing: Promise<void> = Promise.resolve();
   private pending = false;
   private disposed = false;
+  private draws = 0;
   /** Points drawn in the last draw (for the status line and tests). */
   shownPoints = 0;
 
@@ -322,6 +323,8 @@ export class ScalarChart implements GlClient {
       modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage'],
     });
     this.el.dataset.live = 'true';
+    // a draw counter: tests and benchmarks wait on it after a zoom
+    this.el.dataset.draws = String(++this.draws);
     const gd = this.plot as unknown as { on?: (ev: string, fn: (e: Record<string, unknown>) => void) => void };
     if (first && gd.on) gd.on('plotly_relayout', this.onRelayout);
   }

@@ -99,6 +99,8 @@ export function minMaxIndices(
       prev = best;
     }
   };
+  let minV = Infinity;
+  let maxV = -Infinity;
   for (let i = lo; i < hi; i++) {
     let b = byX ? Math.floor((x[i] - xmin) * scale) : Math.floor((i - lo) * scale);
     if (b >= buckets) b = buckets - 1;
@@ -107,18 +109,25 @@ export function minMaxIndices(
       bucket = b;
       first = i;
       minI = maxI = nanI = posI = negI = NONE;
+      minV = Infinity;
+      maxV = -Infinity;
     }
     last = i;
     const v = y[i];
-    if (v === v) {
-      if (v === Infinity) {
-        if (posI === NONE) posI = i;
-      } else if (v === -Infinity) {
-        if (negI === NONE) negI = i;
-      } else {
-        if (minI === NONE || v < y[minI]) minI = i;
-        if (maxI === NONE || v > y[maxI]) maxI = i;
+    if (v - v === 0) {
+      // finite (the common case)
+      if (v < minV) {
+        minV = v;
+        minI = i;
       }
+      if (v > maxV) {
+        maxV = v;
+        maxI = i;
+      }
+    } else if (v === Infinity) {
+      if (posI === NONE) posI = i;
+    } else if (v === -Infinity) {
+      if (negI === NONE) negI = i;
     } else if (nanI === NONE) nanI = i;
   }
   flush();

@@ -17,17 +17,20 @@ export function smooth(values: ArrayLike<number>, weight: number): Float64Array 
     }
   }
   let last = 0;
-  let accumulated = 0;
+  // w^k as a running product (Math.pow per point costs more than the rest of the loop); once it is below half an
+  // ulp of 1 the debias factor is exactly 1
+  let power = 1;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (constant || !Number.isFinite(v)) {
+    if (constant || !(v - v === 0)) {
       out[i] = v;
       continue;
     }
     last = last * weight + (1 - weight) * v;
-    accumulated++;
-    const debias = weight === 1 ? 1 : 1 - Math.pow(weight, accumulated);
-    out[i] = last / debias;
+    if (power > 1e-17) {
+      power *= weight;
+      out[i] = weight === 1 ? last : last / (1 - power);
+    } else out[i] = last;
   }
   return out;
 }

@@ -493,3 +493,42 @@ def test_small_read_windows_read_the_same(
         assert r.corrupt_records == whole_corrupt[w].corrupt_records == 1, (w, r.messages)
         assert r.messages == whole_corrupt[w].messages
         assert_same(r, whole_corrupt[w], (window, w))
+
+
+def test_verify_finds_exactly_the_records_whose_data_crc_is_wrong(tmp_path: Path) -> None:
+    """Flip bytes in many fast-path scalar records (the first one of a tag, whose layout serves as the template,
+    among them) and in a histogram; verify=True must skip exactly the records a plain per-record CRC check rejects."""
+    src = tmp_path / "src"
+    write_torch(src, steps=40, seed=21)
+    (f,) = event_files(src)
+    data = bytearray(f.read_bytes())
+    recs = records(bytes(data))
+    rng = np.random.default_rng(5)
+    small = [i for i, (s, e) in enumerate(recs) if e - s < 80]
+    big = [i for i, (s, e) in enumerate(recs) if e - s > 500]
+    hit = sorted({small[0], small[1], *rng.choice(small, 25, replace=False).tolist(), big[0]})
+    for i in hit:
+        s, e = recs[i]
+        p = int(rng.integers(s + 12, e - 4))  # any data byte: wall time, step, value, tag or structure
+        data[p] ^= 1 << int(rng.integers(0, 8))
+    bad = {
+        i
+        for i, (s, e) in enumerate(recs)
+        if masked_crc32c(bytes(data[s + 12 : e - 4])) != struct.unpack_from("<I", data, e - 4)[0]
+    }
+    assert bad == set(hit)
+    out = tmp_path / "corrupt" / "run"
+    out.mkdir(parents=True)
+    (out / f.name).write_bytes(bytes(data))
+    clean = tmp_path / "clean" / "run"
+    clean.mkdir(parents=True)
+    keep = b"".join(bytes(data[s:e]) for i, (s, e) in enumerate(recs) if i not in bad)
+    (clean / f.name).write_bytes(keep)
+    r = read_logdir(out.parent, verify=True)
+    assert r.corrupt_records == len(bad), r.messages
+    assert r.messages == [
+        f"run/{f.name}: {len(bad)} records with a bad data CRC skipped " + r.messages[0].split("skipped ")[1]
+    ]
+    want = sorted(recs[i][0] for i in bad)
+    assert r.messages[0].split("(at byte ")[1].startswith(", ".join(str(b) for b in want[:5]))
+    assert_same(r, read_logdir(clean.parent), "verify")

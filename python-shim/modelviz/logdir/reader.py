@@ -256,15 +256,8 @@ class _Chunk:
         self.notes: list[str] = []
         n = len(self.starts)
         self.valid = np.ones(n, dtype=bool)
-        self.verified = verify
-        if verify and n:
-            self.valid = rec.data_ok(self.buf, self.starts, self.lengths)
-            bad = np.flatnonzero(~self.valid)
-            if len(bad):
-                self.corrupt += len(bad)
-                where = ", ".join(str(int(self.starts[i]) - 12 + file_offset) for i in bad[:5])
-                more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
-                self.notes.append(f"{len(bad)} records with a bad data CRC skipped (at byte {where}{more})")
+        self.verified = verify  # data CRCs: template-matched records in _match_group, the others in run_all
+        self.bad_crc: list[npt.NDArray[np.int64]] = []
         self.step = np.zeros(n, dtype=np.int64)
         self.templated = np.zeros(n, dtype=bool)
         # tag -> list of (record index, step, wall, value, from_tensor) arrays
@@ -343,6 +336,16 @@ class _Chunk:
                 high = (sw >> np.uint64(7)) & np.uint64(0x0101010101010101)  # continuation bits, one per byte
                 want = np.uint64((1 << (8 * (k - 1))) - 1 & 0x0101010101010101)
                 ok &= (high & np.uint64((1 << (8 * k)) - 1 if k < 8 else 0xFFFFFFFFFFFFFFFF)) == want
+            if self.verified:  # a record with a bad data CRC is skipped, not decoded
+                vpos = np.flatnonzero(var[:length])
+                crc_ok = rec.template_crc_ok(self.buf, at, length, s, vpos)
+                bad = cand[ok & ~crc_ok]
+                done[bad] = True
+                self.valid[group[bad]] = False
+                self.bad_crc.append(group[bad])
+                ok &= crc_ok
+                if not ok.any():
+                    continue
             if not ok.all():
                 cand = cand[ok]
                 at = at[ok]
@@ -375,6 +378,17 @@ class _Chunk:
         self.match_templates()
         run = self.run
         rest = np.flatnonzero(self.valid & ~self.templated)
+        if self.verified:
+            ok = rec.data_ok(self.buf, self.starts[rest], self.lengths[rest])
+            self.bad_crc.append(rest[~ok])
+            self.valid[rest[~ok]] = False
+            rest = rest[ok]
+            bad = np.sort(np.concatenate(self.bad_crc))
+            if len(bad):
+                self.corrupt += len(bad)
+                where = ", ".join(str(self._byte(int(i))) for i in bad[:5])
+                more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+                self.notes.append(f"{len(bad)} records with a bad data CRC skipped (at byte {where}{more})")
         decoded: list[tuple[int, ev.Event]] = []
         for i in rest.tolist():
             s = int(self.starts[i])
@@ -623,21 +637,37 @@ class LogdirReader:
                     self._runs[run.name] = fresh
                     self._read_run(fresh, files)
                     return
-                window = _WINDOW
-                while state.offset < size:
-                    n = min(window, size - state.offset)
-                    data = storage.read(f, state.offset, n)
-                    final = state.offset + len(data) >= size or len(data) < n
-                    if not self._read_chunk(run, state, data, final):
-                        window *= 2  # one record longer than the window, or corruption to see past
-                    elif final:
-                        break
-                    else:
-                        window = _WINDOW
             except Exception as err:  # OSError locally; remote backends raise their own types
-                why = err.strerror if isinstance(err, OSError) and err.strerror else f"{type(err).__name__}: {err}"
-                self._messages.append(f"cannot read {f.path}: {why}")
+                self._cannot_read(f.path, err)
                 continue
+            window = _WINDOW
+            while state.offset < size:
+                n = min(window, size - state.offset)
+                try:
+                    data = storage.read(f, state.offset, n)
+                except Exception as err:  # as above
+                    self._cannot_read(f.path, err)
+                    break
+                final = state.offset + len(data) >= size or len(data) < n
+                try:
+                    complete = self._read_chunk(run, state, data, final)
+                except Exception as err:  # a bug must not cost the other files and runs: say so, skip the rest
+                    state.notes.append(
+                        f"internal error decoding from byte {state.offset} ({type(err).__name__}: {err}); "
+                        f"rest of the file skipped — please report it"
+                    )
+                    state.offset = size
+                    break
+                if not complete:
+                    window *= 2  # one record longer than the window, or corruption to see past
+                elif final:
+                    break
+                else:
+                    window = _WINDOW
+
+    def _cannot_read(self, path: str, err: Exception) -> None:
+        why = err.strerror if isinstance(err, OSError) and err.strerror else f"{type(err).__name__}: {err}"
+        self._messages.append(f"cannot read {path}: {why}")
 
     def _read_chunk(self, run: _Run, state: _FileState, data: bytes, final: bool = True) -> bool:
         """Frame and decode ``data`` (the file from ``state.offset``); False (nothing done) when a window that is not

@@ -367,7 +367,11 @@ def test_zoom_refines_from_full_data_and_survives_an_update(page: Page) -> None:
         # every point of the zoomed range, from the full data (plus one beyond each side)
         assert t["x"] == list(range(999, 1602))
     p2 = scalars_payload(runs=2, tags=1, steps=22000, seed=5)
+    draws = int(page.locator(f"#{out} .mv-ScalarsChart").get_attribute("data-draws") or 0)
     update(page, out, p2)
+    page.wait_for_function(
+        "([id, n]) => Number(document.querySelector(`#${id} .mv-ScalarsChart`).dataset.draws) > n", arg=[out, draws]
+    )
     settled(page, out)
     rng = page.evaluate(f"() => document.querySelector('{plot}')._fullLayout.xaxis.range")
     assert rng == [1000, 1600]
@@ -436,7 +440,7 @@ def live_canvases(page: Page) -> int:
 
 
 def test_forty_tags_stay_within_the_webgl_budget(page: Page) -> None:
-    p = scalars_payload(runs=2, tags=40, steps=400)
+    p = scalars_payload(runs=2, tags=40, steps=200)
     out = render(page, p)
     wait_live(page, out, 2)
     assert page.locator(f"#{out} .mv-ScalarsChart").count() == 40
@@ -445,7 +449,8 @@ def test_forty_tags_stay_within_the_webgl_budget(page: Page) -> None:
     out2 = render(page, scalars_payload(runs=1, tags=6, steps=100, seed=2))
     drawn: set[str] = set()
     charts = page.locator(f"#{out} .mv-ScalarsChart")
-    for i in range(0, 40, 2):
+    # three rows of two charts per stop: the view holds about that many
+    for i in [*range(0, 40, 6), 39]:
         charts.nth(i).scroll_into_view_if_needed()
         page.wait_for_function("el => el.dataset.live === 'true'", arg=charts.nth(i).element_handle())
         drawn.update(charts.evaluate_all("els => els.filter(e => e.dataset.live).map(e => e.dataset.tag)"))
@@ -518,3 +523,39 @@ def test_dark_theme(page: Page) -> None:
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-histograms-dark")))
     tab(page, out, "distributions")
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-distributions-dark")))
+
+
+def test_hover_lists_every_shown_run_smoothed_and_raw(page: Page) -> None:
+    out = render(page, scalars_payload(runs=3, tags=1, steps=400))
+    wait_live(page, out, 1)
+    page.locator(f"#{out} .mv-ScalarsRun[data-run='run-2'] input").uncheck()
+    page.wait_for_function("id => document.querySelector(`#${id} .mv-ScalarsChart-plot`).data.length === 4", arg=out)
+    box = page.locator(f"#{out} .mv-ScalarsChart-plot .nsewdrag").first.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_selector(f"#{out} .hoverlayer .legend")
+    text = page.locator(f"#{out} .hoverlayer").text_content() or ""
+    for name in ("run-0", "run-0 (raw)", "run-1", "run-1 (raw)"):
+        assert name in text
+    assert "run-2" not in text
+    page.locator(f"#{out} .mv-ScalarsChart").first.screenshot(path=str(screenshot_path("harness-scalars-hover-light")))
+
+
+def test_wall_and_relative_axes(page: Page) -> None:
+    out = render(page, scalars_payload(runs=2, tags=1, steps=3600))
+    wait_live(page, out, 1)
+    plot = f"#{out} .mv-ScalarsChart-plot"
+    page.locator(f"#{out} .mv-ScalarsSettings-axis button[data-axis='relative']").click()
+    page.wait_for_function("sel => document.querySelector(sel)._fullLayout.xaxis.ticksuffix === ' h'", arg=plot)
+    settled(page, out)
+    (t0, *_) = traces(page, out, "train/loss0")
+    # 3,600 steps 2 s apart: two hours
+    assert t0["x"][0] == 0 and abs(t0["x"][-1] - 3599 * 2 / 3600) < 1e-9
+    page.locator(f"#{out} .mv-ScalarsSettings-axis button[data-axis='wall']").click()
+    page.wait_for_function("sel => document.querySelector(sel)._fullLayout.xaxis.type === 'date'", arg=plot)
+    settled(page, out)
+    ticks = page.locator(f"{plot} .xtick text").all_text_contents()
+    assert any(":" in t for t in ticks), ticks  # clock times
+    page.locator(f"#{out} .mv-ScalarsSettings-log input").check()
+    page.wait_for_function("sel => document.querySelector(sel)._fullLayout.yaxis.type === 'log'", arg=plot)
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-wall-log-light")))

@@ -20,6 +20,9 @@ import { TabBar, type TabId } from './tabs.js';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+/** How long an update waits for its redraw before returning (see update()). */
+const UPDATE_WAIT_MS = 250;
+
 export function hasData(d: Dashboard): boolean {
   return (
     d.scalars.length > 0 ||
@@ -192,7 +195,16 @@ export class ScalarsView implements View<Dashboard> {
     const before = this.tabs.active;
     const active = this.tabs.setTabs(empty ? new Set() : presentTabs(d));
     await Promise.all([...this.panels.values()].map((p) => p.update(d, this.hiddenRuns)));
-    if (settingsChanged || before === active) await this.scalars.redrawLive();
+    if (settingsChanged || before === active) {
+      // Snapshots arrive up to twice a second. Wait for the redraw while it is quick; when drawing is slower than
+      // that (software WebGL, many live charts), let it finish in the background: each chart coalesces redraws
+      // onto the newest data, so updates never pile up behind the drawing.
+      const win = this.doc.defaultView ?? globalThis;
+      await Promise.race([
+        this.scalars.redrawLive(),
+        new Promise<void>((resolve) => win.setTimeout(resolve, UPDATE_WAIT_MS)),
+      ]);
+    }
   }
 
   /** Resolves when the charts in view are drawn. */

@@ -3,6 +3,9 @@
 import type { RGBA } from './colors.js';
 import { KIND_CONTAINER, type Scene } from './scene.js';
 
+/** Below this zoom edges are drawn as one straight segment each. */
+export const COARSE_BELOW = 0.3;
+
 export interface ViewTransform {
   scale: number;
   tx: number;
@@ -14,6 +17,8 @@ export interface Surface {
   readonly lost: boolean;
   /** Size in CSS pixels; the canvas gets `dpr` times as many device pixels. */
   draw(scene: Scene | undefined, view: ViewTransform, width: number, height: number, dpr: number, bg: RGBA): void;
+  /** Waits until the GPU has finished the frame (for honest timings). */
+  finish(): void;
   dispose(): void;
 }
 
@@ -126,7 +131,7 @@ interface GLState {
   rect: WebGLProgram;
   seg: WebGLProgram;
   corner: WebGLBuffer;
-  bufs: Record<'rect' | 'fill' | 'stroke' | 'style' | 'seg' | 'segColor', WebGLBuffer>;
+  bufs: Record<'rect' | 'fill' | 'stroke' | 'style' | 'seg' | 'segColor' | 'coarse' | 'coarseColor', WebGLBuffer>;
   vao: WebGLVertexArrayObject;
   uploaded: Scene | undefined;
 }
@@ -170,7 +175,16 @@ class WebGLSurface implements Surface {
       rect: compile(gl, RECT_VS, RECT_FS),
       seg: compile(gl, SEG_VS, SEG_FS),
       corner,
-      bufs: { rect: buf(), fill: buf(), stroke: buf(), style: buf(), seg: buf(), segColor: buf() },
+      bufs: {
+        rect: buf(),
+        fill: buf(),
+        stroke: buf(),
+        style: buf(),
+        seg: buf(),
+        segColor: buf(),
+        coarse: buf(),
+        coarseColor: buf(),
+      },
       vao: gl.createVertexArray(),
       uploaded: undefined,
     };
@@ -220,6 +234,8 @@ class WebGLSurface implements Surface {
       up(st.bufs.style, scene.style);
       up(st.bufs.seg, scene.seg);
       up(st.bufs.segColor, scene.segColor);
+      up(st.bufs.coarse, scene.coarseSeg);
+      up(st.bufs.coarseColor, scene.coarseColor);
       st.uploaded = scene;
     }
     gl.bindVertexArray(st.vao);
@@ -238,19 +254,28 @@ class WebGLSurface implements Surface {
       gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, to - from);
     };
     rects(0, containers);
-    if (scene.nSegs) {
+    // Far out, a curve is a few pixels tall: draw each edge as one segment (SwiftShader pays per instance).
+    const coarse = view.scale < COARSE_BELOW;
+    const segCount = coarse ? scene.coarseSeg.length / 4 : scene.nSegs;
+    if (segCount) {
       gl.useProgram(st.seg);
       this.attrib(st.seg, 'a_corner', st.corner, 2, gl.FLOAT, false, 0, 0);
       // The 0..1 quad is mapped to -1..1 across the segment in the shader.
-      this.attrib(st.seg, 'a_seg', st.bufs.seg, 4, gl.FLOAT, false, 1, 0);
-      this.attrib(st.seg, 'a_color', st.bufs.segColor, 4, gl.UNSIGNED_BYTE, true, 1, 0);
+      this.attrib(st.seg, 'a_seg', coarse ? st.bufs.coarse : st.bufs.seg, 4, gl.FLOAT, false, 1, 0);
+      this.attrib(st.seg, 'a_color', coarse ? st.bufs.coarseColor : st.bufs.segColor, 4, gl.UNSIGNED_BYTE, true, 1, 0);
       gl.uniform3f(gl.getUniformLocation(st.seg, 'u_view'), view.scale, view.tx, view.ty);
       gl.uniform2f(gl.getUniformLocation(st.seg, 'u_size'), width, height);
       gl.uniform1f(gl.getUniformLocation(st.seg, 'u_width'), Math.max(1, Math.min(2.2, 1.4 * Math.sqrt(view.scale))));
-      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, scene.nSegs);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, segCount);
     }
     rects(containers, scene.nRects);
     gl.bindVertexArray(null);
+  }
+
+  finish(): void {
+    if (this.lost || this.gl.isContextLost()) return;
+    // readPixels cannot return before every queued draw has been rasterised.
+    this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, new Uint8Array(4));
   }
 
   dispose(): void {
@@ -342,13 +367,22 @@ class Canvas2DSurface implements Surface {
     ctx.fillRect(0, 0, width, height);
     if (scene) drawScene2d(ctx, scene, view, width, height);
   }
+  finish(): void {
+    this.ctx.getImageData(0, 0, 1, 1);
+  }
   dispose(): void {
     this.canvas.width = 1;
     this.canvas.height = 1;
   }
 }
 
-const noSurface: Surface = { kind: 'none', lost: false, draw: () => undefined, dispose: () => undefined };
+const noSurface: Surface = {
+  kind: 'none',
+  lost: false,
+  draw: () => undefined,
+  finish: () => undefined,
+  dispose: () => undefined,
+};
 
 /** WebGL2 if the browser gives a context, else Canvas 2D, else nothing (the view then says so). */
 export function createSurface(

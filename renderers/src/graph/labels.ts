@@ -39,7 +39,6 @@ export function labelSpecs(
 ): LabelSpec[] {
   const out: LabelSpec[] = [];
   const { scale, tx, ty } = view;
-  const dark = theme.kind === 'dark';
   const ink = (k: number): string => {
     const f: RGBA = [scene.fill[4 * k], scene.fill[4 * k + 1], scene.fill[4 * k + 2], 255];
     return luminanceOf(f) > 0.5 ? '#1b1b1b' : '#f2f2f2';
@@ -54,8 +53,8 @@ export function labelSpecs(
     const kind = scene.kind[k];
     if (kind === KIND_CONTAINER) {
       const j = item - m.n;
-      const size = Math.min(12, 22 * scale * 0.55);
-      if (size < 7 || sw < 30) continue;
+      const size = Math.min(12, 11 * scale);
+      if (size < 6 || sw < 30) continue;
       const text = fit(
         m.groupType[j] ? `${m.groupName[j]} · ${m.groupType[j]}` : m.groupName[j],
         sw - 12 * scale,
@@ -73,11 +72,13 @@ export function labelSpecs(
         });
       continue;
     }
-    if (sw < 30 || sh < 11) continue;
+    if (sw < 24) continue;
     const cx = sx + sw / 2;
     if (kind === KIND_GROUP) {
       const j = item - m.n;
-      const size = Math.min(12.5, sh * 0.34);
+      // Text scales with the zoom like the boxes (sized for 11 px text), capped so it stays text-sized.
+      const size = Math.min(13, 11.5 * scale, sh * 0.36);
+      if (size < 6) continue;
       const two = sh >= 30;
       const name = fit(m.groupName[j], sw - 8, size);
       if (name)
@@ -106,7 +107,8 @@ export function labelSpecs(
       continue;
     }
     const two = sh >= 40 && sw >= 70;
-    const size = Math.min(12.5, two ? sh * 0.28 : sh * 0.5);
+    const size = two ? Math.min(12.5, sh * 0.28) : Math.min(13, 11 * scale, sh * 0.55);
+    if (size < 6) continue;
     const op = fit(m.nodeOp[item], sw - 6, size);
     if (op)
       out.push({
@@ -127,7 +129,7 @@ export function labelSpecs(
           text: name,
           size: size * 0.85,
           bold: false,
-          color: dark ? ink(k) : ink(k),
+          color: ink(k),
           align: 'center',
         });
     }

@@ -23,6 +23,9 @@ export interface Scene {
   nSegs: number;
   seg: Float32Array;
   segColor: Uint8Array;
+  /** One straight segment per edge (first to last point) for far zoom, where curves and arrowheads are sub-pixel. */
+  coarseSeg: Float32Array;
+  coarseColor: Uint8Array;
   /** Which visible edge each segment belongs to (arrowhead segments included). */
   segEdge: Int32Array;
   /** Per visible edge: its first and one-past-last segment, and a point for its count label. */
@@ -216,6 +219,15 @@ export function buildScene(
   const segColor = new Uint8Array(4 * S);
   const edgeColor: RGBA = dark ? [150, 150, 156, 255] : [112, 112, 118, 255];
   for (let k = 0; k < S; k++) segColor.set(near.has(segEdge[k]) ? accent : edgeColor, 4 * k);
+  const E = vis.edges.length;
+  const coarseSeg = new Float32Array(4 * E);
+  const coarseColor = new Uint8Array(4 * E);
+  for (let e = 0; e < E; e++) {
+    const first = edgeSeg[2 * e];
+    const last = edgeSeg[2 * e + 1] - 3; // the last curve segment, before the two arrowhead strokes
+    coarseSeg.set([segs[4 * first], segs[4 * first + 1], segs[4 * last + 2], segs[4 * last + 3]], 4 * e);
+    coarseColor.set(near.has(e) ? accent : edgeColor, 4 * e);
+  }
   return {
     nRects: N,
     rect,
@@ -227,6 +239,8 @@ export function buildScene(
     nSegs: S,
     seg: Float32Array.from(segs),
     segColor,
+    coarseSeg,
+    coarseColor,
     segEdge: Int32Array.from(segEdge),
     edgeSeg,
     edgeMid,

@@ -24,6 +24,7 @@ export interface GraphAutomation {
   collapseAll(): Promise<void>;
   fit(): void;
   panBy(dx: number, dy: number): void;
+  /** Draws one frame now and waits for the GPU to finish it; returns milliseconds. */
   draw(): number;
   select(nodeName: string): void;
   search(text: string): number;
@@ -42,8 +43,10 @@ export interface GraphAutomation {
 export type GraphViewElement = HTMLElement & { mvGraph?: GraphAutomation };
 
 const MAX_SCALE = 4;
-const MIN_SCALE = 0.01;
+const MIN_SCALE = 0.001;
 const DEFAULT_HEIGHT = 540;
+/** The smallest zoom of the first paint (11 px text stays about 9 px). */
+const FIRST_SCALE = 0.8;
 
 export function summaryText(m: GraphModel): string {
   const parts = [
@@ -830,8 +833,19 @@ export class GraphView implements View<GraphModel> {
       this.height = Math.round(Math.max(220, Math.min(DEFAULT_HEIGHT, h + 60)));
     }
     this.fit();
+    this.readable();
     this.fitted = true;
     this.drawNow();
+  }
+
+  /** First paint: a big graph is not shrunk past readable text; it starts at the top, the minimap shows the rest. */
+  private readable(): void {
+    const sc = this.scene;
+    if (!sc || this.view.scale >= FIRST_SCALE) return;
+    const { x0, y0, x1 } = sc.bounds;
+    const scale = FIRST_SCALE;
+    const tx = (x1 - x0) * scale <= this.width ? (this.width - (x1 - x0) * scale) / 2 - x0 * scale : 24 - x0 * scale;
+    this.view = { scale, tx, ty: 24 - y0 * scale };
   }
 
   async update(next: GraphModel): Promise<void> {
@@ -891,7 +905,12 @@ export class GraphView implements View<GraphModel> {
         this.drawNow();
       },
       panBy: (dx, dy) => this.panBy(dx, dy),
-      draw: () => this.drawNow(),
+      draw: () => {
+        const t0 = performance.now();
+        this.drawNow();
+        this.surface.finish();
+        return performance.now() - t0;
+      },
       select: (name) => {
         const i = this.m.nodeName.indexOf(name);
         if (i < 0) throw new Error(`no node ${JSON.stringify(name)}`);

@@ -429,6 +429,7 @@ def test_csv_and_png_downloads(page: Page) -> None:
     assert dl.value.suggested_filename == "train_loss0.png"
     img = Image.open(dl.value.path())
     assert img.format == "PNG" and img.size[0] >= 300 and img.size[1] > 200
+    assert np.asarray(img.convert("RGBA"))[..., 3].min() == 255  # on the theme's background, not transparent
     pix = np.asarray(img.convert("RGB")).astype(np.int32)
     assert (np.abs(pix - hex_rgb(COLORS[0])).sum(axis=2) < 40).sum() > 50
     assert (np.abs(pix - hex_rgb(COLORS[2])).sum(axis=2) < 40).sum() == 0
@@ -463,6 +464,9 @@ def test_forty_tags_stay_within_the_webgl_budget(page: Page) -> None:
     charts.nth(0).scroll_into_view_if_needed()
     page.wait_for_function("el => el.dataset.live === 'true'", arg=charts.nth(0).element_handle())
     assert live_canvases(page) <= 8
+    charts.nth(8).scroll_into_view_if_needed()
+    page.wait_for_function("el => el.dataset.live === 'true'", arg=charts.nth(8).element_handle())
+    page.screenshot(path=str(screenshot_path("harness-scalars-budget-light")))
 
 
 def test_tag_filter_hides_charts_and_sections(page: Page) -> None:

@@ -522,6 +522,23 @@ describe('the dashboard view', () => {
     expect(el.querySelectorAll('.mv-Root')).toHaveLength(1);
   });
 
+  it('without IntersectionObserver draws the first charts the budget allows; a click draws another', async () => {
+    delete (window as unknown as { __modelvizGlBudget?: GlBudget }).__modelvizGlBudget;
+    const el = host();
+    const scalars = Array.from({ length: 12 }, (_, i) => seriesOf(0, `t/${String(i).padStart(2, '0')}`, [1, 2, 3]));
+    await mount(el, MIME, payload({ scalars }), ctx).ready;
+    await settle();
+    const charts = [...el.querySelectorAll<HTMLElement>('.mv-ScalarsChart')];
+    expect(charts).toHaveLength(12);
+    expect(charts.map((c) => c.dataset.live === 'true')).toEqual([...Array(8).fill(true), ...Array(4).fill(false)]);
+    const idle = charts[10].querySelector<HTMLButtonElement>('.mv-ScalarsChart-idle')!;
+    expect(idle.textContent).toContain('click to draw');
+    idle.click();
+    await settle();
+    expect(charts[10].dataset.live).toBe('true');
+    expect(charts.filter((c) => c.dataset.live === 'true')).toHaveLength(8);
+  });
+
   it('dispose purges every chart and frees its budget slot', async () => {
     // a fresh page budget (earlier tests left their outputs mounted)
     delete (window as unknown as { __modelvizGlBudget?: GlBudget }).__modelvizGlBudget;

@@ -6,6 +6,7 @@ import type { Theme } from '../core/types.js';
 import type { GlBudget, GlClient } from './budget.js';
 import { isSorted, minMaxIndices, visibleSpan } from './downsample.js';
 import { download, fileName, seriesCsv, dataUrlToBlob } from './export.js';
+import { modebar } from './panel.js';
 import type { Run, Series, XAxis } from './parse.js';
 import { smooth } from './smoothing.js';
 
@@ -82,6 +83,30 @@ function gather(x: Float64Array, y: Float64Array, idx: Uint32Array): { x: Float6
     oy[k] = v === Infinity || v === -Infinity ? NaN : v;
   }
   return { x: ox, y: oy };
+}
+
+/**
+ * The chart's PNG on the theme's background (Plotly's export keeps our transparent background, which leaves light
+ * text on nothing in a dark theme). Falls back to the transparent image where there is no 2D canvas.
+ */
+async function flatten(doc: Document, url: string, background: string): Promise<Blob> {
+  const img = doc.createElement('img');
+  img.src = url;
+  const canvas = doc.createElement('canvas');
+  try {
+    await img.decode();
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const g = canvas.getContext('2d');
+    if (!g) return dataUrlToBlob(url);
+    g.fillStyle = background;
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(img, 0, 0);
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    return blob ?? dataUrlToBlob(url);
+  } catch {
+    return dataUrlToBlob(url);
+  }
 }
 
 export class ScalarChart implements GlClient {
@@ -295,6 +320,7 @@ export class ScalarChart implements GlClient {
       hovermode: 'x unified',
       hoverlabel: { bgcolor: theme.background, bordercolor: theme.border, font: { color: theme.foreground } },
       dragmode: 'zoom',
+      modebar: modebar(theme),
       xaxis: {
         ...common,
         type: axis === 'wall' ? 'date' : 'linear',
@@ -363,6 +389,12 @@ export class ScalarChart implements GlClient {
     delete this.el.dataset.live;
   }
 
+  /** Give the WebGL context back (scrolled far away); drawn again when it comes into view. */
+  deactivate(): void {
+    this.host.budget.forget(this);
+    this.release();
+  }
+
   private readonly onDrawClick = (): void => {
     void this.activate();
   };
@@ -379,7 +411,7 @@ export class ScalarChart implements GlClient {
       width: Math.max(300, this.plot.clientWidth || 600),
       height: CHART_HEIGHT,
     });
-    download(this.host.doc, fileName(this.tag, 'png'), dataUrlToBlob(url));
+    download(this.host.doc, fileName(this.tag, 'png'), await flatten(this.host.doc, url, this.host.theme.background));
   };
 
   dispose(): void {

@@ -62,8 +62,9 @@ export function ridgelineTraces(h: Histogram, run: Run, background: string): Dat
       fillcolor: mix(run.color, background, 0.25 + 0.6 * age),
       line: { color: mix(run.color, background, 0.65 * age), width: 1 },
       hoveron: 'points',
-      name: `step ${base}`,
-      hovertemplate: `${name} · step ${base}<br>%{x:.4g}<extra></extra>`,
+      // payload text only in `name` (plain text for Plotly), never inside a template, where %{...} would expand
+      name: `${name} · step ${base}`,
+      hovertemplate: '%{fullData.name}<br>%{x:.4g}<extra></extra>',
     } as unknown as Data;
   });
 }
@@ -111,7 +112,7 @@ export function distributionTraces(h: Histogram, run: Run, background: string): 
     y: Array.from(bands[last / 2]),
     line: { width: 1.5, color: run.color },
     name: plotlyText(run.name),
-    hovertemplate: `step %{x}<br>median %{y:.4g}<extra>${plotlyText(run.name)}</extra>`,
+    hovertemplate: 'step %{x}<br>median %{y:.4g}<extra>%{fullData.name}</extra>',
   } as unknown as Data);
   return out;
 }

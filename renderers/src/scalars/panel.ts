@@ -75,9 +75,15 @@ export function plotLayout(theme: Theme, height: number): Partial<Layout> {
     font: { family: theme.fontFamily, size: theme.fontSize - 1, color: theme.foreground },
     showlegend: false,
     hoverlabel: { bgcolor: theme.background, bordercolor: theme.border, font: { color: theme.foreground } },
+    modebar: modebar(theme),
     xaxis: { ...axis },
     yaxis: { ...axis },
   };
+}
+
+/** Plotly's tool bar in the theme's colours. */
+export function modebar(theme: Theme): Partial<Layout['modebar']> {
+  return { bgcolor: 'rgba(0,0,0,0)', color: theme.muted, activecolor: theme.foreground };
 }
 
 export const PLOT_CONFIG: Partial<Config> = {

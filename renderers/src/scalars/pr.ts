@@ -96,9 +96,9 @@ export class PrPanel implements Panel {
               mode: 'lines',
               x: Array.from(pc.recall),
               y: Array.from(pc.precision),
-              name: plotlyText(run.name),
+              name: `${plotlyText(run.name)} · step ${pc.step}`,
               line: { color: run.color, width: 2, shape: 'hv' },
-              hovertemplate: `recall %{x:.3f}<br>precision %{y:.3f}<extra>${plotlyText(run.name)} · step ${pc.step}</extra>`,
+              hovertemplate: 'recall %{x:.3f}<br>precision %{y:.3f}<extra>%{fullData.name}</extra>',
             } as unknown as Data;
           });
           const layout = plotLayout(theme, 260);

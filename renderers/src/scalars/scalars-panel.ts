@@ -4,6 +4,9 @@ import { ScalarChart, type ChartHost } from './chart.js';
 import { groupTags, makeFilter, type Series } from './parse.js';
 import { validRegex } from './runs.js';
 
+/** Charts further than this from the view are freed (Plotly.purge) even when the budget has room. */
+const FAR_PX = 2000;
+
 interface Section {
   el: HTMLDetailsElement;
   count: HTMLElement;
@@ -18,6 +21,7 @@ export class ScalarsPanel {
   readonly charts = new Map<string, ScalarChart>();
   private readonly sections = new Map<string, Section>();
   private readonly observer: IntersectionObserver | null;
+  private readonly farObserver: IntersectionObserver | null;
   private queue: Promise<void> = Promise.resolve();
   private shown = false;
 
@@ -39,6 +43,8 @@ export class ScalarsPanel {
     this.el.append(this.filter, this.none, this.sectionsEl);
     const IO = doc.defaultView?.IntersectionObserver;
     this.observer = IO ? new IO(this.onIntersect, { rootMargin: '300px 0px' }) : null;
+    // charts that leave a wide band around the view give their WebGL context back at once
+    this.farObserver = IO ? new IO(this.onFar, { rootMargin: `${FAR_PX}px 0px` }) : null;
   }
 
   private readonly onFilter = (): void => {
@@ -77,6 +83,14 @@ export class ScalarsPanel {
     }
     await this.queue;
   }
+
+  private readonly onFar = (entries: IntersectionObserverEntry[]): void => {
+    for (const e of entries) {
+      if (e.isIntersecting) continue;
+      const chart = this.charts.get((e.target as HTMLElement).dataset.tag ?? '');
+      if (chart?.isLive) chart.deactivate();
+    }
+  };
 
   private enqueue(fn: () => Promise<void> | undefined): void {
     this.queue = this.queue.then(fn).catch(() => undefined);
@@ -165,6 +179,7 @@ export class ScalarsPanel {
           chart = new ScalarChart(this.host, tag);
           this.charts.set(tag, chart);
           this.observer?.observe(chart.el);
+          this.farObserver?.observe(chart.el);
         }
         chart.setSeries(byTag.get(tag)!);
         charts.push(chart.el);
@@ -177,6 +192,7 @@ export class ScalarsPanel {
     for (const [tag, chart] of this.charts) {
       if (byTag.has(tag)) continue;
       this.observer?.unobserve(chart.el);
+      this.farObserver?.unobserve(chart.el);
       chart.dispose();
       this.charts.delete(tag);
     }
@@ -216,6 +232,7 @@ export class ScalarsPanel {
 
   dispose(): void {
     this.observer?.disconnect();
+    this.farObserver?.disconnect();
     this.filter.removeEventListener('input', this.onFilter);
     for (const c of this.charts.values()) c.dispose();
     this.charts.clear();

@@ -20,6 +20,7 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
     seen: dict[str, int] = {}
     malformed: list[Any] = []
     graphs: list[dict[str, Any]] = []
+    dashboards: list[dict[str, Any]] = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", "".join(out.get("traceback", []))
@@ -38,11 +39,31 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
                     assert errors == [], errors
                     if kind == "graph":
                         graphs.append(payload)
+                    if kind == "scalars":
+                        dashboards.append(payload)
     assert seen.get("confusion", 0) >= 2
     # torch (displayed directly, traced with shapes, the encoder through torch.export), Keras and ONNX: each a
     # real data-flow graph, never the module-tree fallback
     assert sorted(g["framework"] for g in graphs) == ["keras", "onnx", "pytorch", "pytorch", "pytorch"]
-    assert sorted(g["source"]["method"] for g in graphs) == ["export", "fx", "fx+shape_prop", "keras-functional", "onnx"]
+    assert sorted(g["source"]["method"] for g in graphs) == [
+        "export",
+        "fx",
+        "fx+shape_prop",
+        "keras-functional",
+        "onnx",
+    ]
     assert all(g["totals"]["params"] > 0 and len(g["strings"]) > 10 for g in graphs)
+    # the watched log directory ends as one final snapshot (display updates replace it in the saved notebook) with
+    # every logged point, the histograms and the hparams; then the in-process live log
+    logdir, live = dashboards
+    assert sorted(r["name"] for r in logdir["runs"]) == ["lr=0.01", "lr=0.05"]
+    assert logdir["status"]["live"] is False and live["status"]["live"] is False
+    totals = {s["tag"]: s["total_points"] for s in logdir["scalars"]}
+    assert totals == {"train/loss": 300, "train/weight_norm": 300, "final_loss": 1}  # add_hparams logs the metric
+    assert len(logdir["histograms"]) == 2 and len(logdir["hparams"]["rows"]) == 2
+    assert sorted((s["tag"], s["total_points"], s["last"]["step"]) for s in live["scalars"]) == [
+        ("acc", 400, 399),
+        ("loss", 400, 399),
+    ]
     # the deliberately malformed example is caught by the same contract the renderer enforces
     assert len(malformed) == 1 and {p for p, _ in malformed[0]} >= {"/labels", "/matrix"}

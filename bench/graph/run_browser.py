@@ -502,7 +502,7 @@ def main() -> None:
     ap.add_argument("--screenshots", action="store_true", help="save tests/screenshots/bench-graph-*.png")
     ap.add_argument("--only", nargs="+", metavar="NAME", help="models by name: resnet50 transformer 3k 10k 50k")
     ap.add_argument("--netron-limit", type=float, default=240.0, help="seconds per Netron run (default 240)")
-    ap.add_argument("--netron-limit-50k", type=float, default=240.0, help="seconds for Netron at 50k (default 240)")
+    ap.add_argument("--netron-limit-50k", type=float, default=300.0, help="seconds for Netron at 50k (default 300)")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright

@@ -169,7 +169,7 @@ def write_notebook(path: Path, cells: list[str]) -> None:
     path.write_text(json.dumps(nb, indent=1))
 
 
-def wait_all_executed(page: Page, n_cells: int, timeout: float = 60_000) -> None:
+def wait_all_executed(page: Page, n_cells: int, timeout: float = 180_000) -> None:
     """Every one of the first ``n_cells`` cells shows an execution count (``[3]``, not ``[*]`` or ``[ ]``)."""
     page.wait_for_function(
         f"document.querySelectorAll('.jp-InputArea-prompt').length >= {n_cells} && "

@@ -424,3 +424,21 @@ def test_tf_logdir_copy_reads_the_same_with_verify(tf_logdir: Path, tmp_path: Pa
     assert b.corrupt_records == 0 and b.messages == []
     for run in a.runs:
         assert_same_as_run(b, run, a, run, run)
+
+
+def test_file_urls_and_event_files_at_the_root_of_a_url(tmp_path: Path) -> None:
+    import fsspec
+
+    write_torch(tmp_path / "local", steps=8, seed=4)
+    local = read_logdir(tmp_path / "local")
+    as_url = read_logdir(f"file://{tmp_path / 'local'}")  # a file:// URL is the local disk, without fsspec
+    assert as_url.runs == local.runs == ["."] and as_url.messages == []
+    assert_same_as_run(as_url, ".", local, ".", "file://")
+    fs = fsspec.filesystem("memory")
+    try:
+        copy_to_memory(tmp_path / "local", "memory://modelviz-root")
+        remote = read_logdir("memory://modelviz-root")
+        assert remote.runs == ["."] and remote.messages == []
+        assert_same_as_run(remote, ".", local, ".", "memory root")
+    finally:
+        fs.rm("/modelviz-root", recursive=True)

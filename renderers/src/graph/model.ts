@@ -19,6 +19,8 @@ export interface GraphModel {
   nodeOp: string[];
   nodeGroup: Int32Array;
   nodeParams: Float64Array;
+  /** Index into `tensors` of each node's first output, -1 if unknown (since 1.1). */
+  nodeOutput: Int32Array;
   /** Groups. */
   g: number;
   groupName: string[];
@@ -160,6 +162,11 @@ export function parseGraph(p: GraphPayload): GraphModel {
   if (edgeTensor.length !== src.length)
     throw new PayloadError('/edges/tensor', `must have ${src.length} entries, has ${edgeTensor.length}`);
 
+  const nodeOutput = p.nodes.output
+    ? refs(col(p.nodes.output, '/nodes/output'), tensors.length, '/nodes/output', 'tensors')
+    : new Int32Array(n).fill(-1);
+  if (nodeOutput.length !== n)
+    throw new PayloadError('/nodes/output', `must have ${n} entries, has ${nodeOutput.length}`);
   const details = new Map<number, NodeDetail>();
   (p.details ?? []).forEach((d, i) => {
     if (d.node >= n) throw new PayloadError(`/details/${i}/node`, `is ${d.node}, outside the ${n} nodes`);
@@ -184,6 +191,7 @@ export function parseGraph(p: GraphPayload): GraphModel {
     nodeOp,
     nodeGroup,
     nodeParams: params,
+    nodeOutput,
     g,
     groupName,
     groupType,

@@ -130,6 +130,21 @@ function paramsSection(doc: Document, box: HTMLElement, d: NodeDetail, accent: s
   }
 }
 
+/** Distinct tensors on a node's incoming or outgoing edges, with the neighbour's name when the tensor has none. */
+function edgeTensors(m: GraphModel, node: number, dir: 'in' | 'out'): TensorInfo[] {
+  const out: TensorInfo[] = [];
+  const seen = new Set<number>();
+  const here = dir === 'in' ? m.dst : m.src;
+  const there = dir === 'in' ? m.src : m.dst;
+  for (let e = 0; e < m.e && out.length < 64; e++) {
+    const t = m.edgeTensor[e];
+    if (here[e] !== node || t < 0 || seen.has(t) || !m.tensors[t]) continue;
+    seen.add(t);
+    out.push({ ...m.tensors[t], name: m.tensors[t].name ?? m.nodeName[there[e]] });
+  }
+  return out;
+}
+
 /** Fills `box` with the details of an item (node i, or group n + j). */
 export function renderDetails(doc: Document, box: HTMLElement, m: GraphModel, item: number, accent: string): void {
   box.replaceChildren();
@@ -168,9 +183,16 @@ export function renderDetails(doc: Document, box: HTMLElement, m: GraphModel, it
       ),
     );
   }
+  // Without per-node lists, inputs and outputs come from the edges' tensors and the node's output column.
+  const inputs = d?.inputs?.length ? d.inputs : edgeTensors(m, item, 'in');
+  const outputs = d?.outputs?.length
+    ? d.outputs
+    : m.nodeOutput[item] >= 0
+      ? [m.tensors[m.nodeOutput[item]]]
+      : edgeTensors(m, item, 'out');
   for (const [title, list] of [
-    ['Inputs', d?.inputs],
-    ['Outputs', d?.outputs],
+    ['Inputs', inputs],
+    ['Outputs', outputs],
   ] as const) {
     if (!list?.length) continue;
     box.appendChild(section(doc, title));

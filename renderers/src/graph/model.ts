@@ -62,12 +62,13 @@ function stringsOf(p: GraphPayload, idx: Float64Array, path: string, fallback: (
   return out;
 }
 
-function refs(values: Float64Array, limit: number, path: string, what: string): Int32Array {
+function refs(values: Float64Array, limit: number, path: string, what: string, none = true): Int32Array {
   const out = new Int32Array(values.length);
+  const min = none ? -1 : 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!(Number.isInteger(v) && v >= -1 && v < limit))
-      throw new PayloadError(path, `entry ${i} is ${v}, outside the ${limit} ${what} (or -1)`);
+    if (!(Number.isInteger(v) && v >= min && v < limit))
+      throw new PayloadError(path, `entry ${i} is ${v}, outside the ${limit} ${what}${none ? ' (or -1)' : ''}`);
     out[i] = v;
   }
   return out;
@@ -144,17 +145,10 @@ export function parseGraph(p: GraphPayload): GraphModel {
     }
   }
 
-  const src = refs(col(p.edges.src, '/edges/src'), n, '/edges/src', 'nodes');
-  const dst = refs(col(p.edges.dst, '/edges/dst'), n, '/edges/dst', 'nodes');
+  const src = refs(col(p.edges.src, '/edges/src'), n, '/edges/src', 'nodes', false);
+  const dst = refs(col(p.edges.dst, '/edges/dst'), n, '/edges/dst', 'nodes', false);
   if (src.length !== dst.length)
     throw new PayloadError('/edges/dst', `has ${dst.length} entries, src has ${src.length}`);
-  for (const [name, ends] of [
-    ['src', src],
-    ['dst', dst],
-  ] as const) {
-    const bad = ends.findIndex((v) => v < 0);
-    if (bad >= 0) throw new PayloadError(`/edges/${name}`, `entry ${bad} is -1, edges must name a node`);
-  }
   const tensors = p.tensors ?? [];
   const edgeTensor = p.edges.tensor
     ? refs(col(p.edges.tensor, '/edges/tensor'), tensors.length, '/edges/tensor', 'tensors')

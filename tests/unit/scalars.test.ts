@@ -8,7 +8,7 @@ import { DISTRIBUTION_BPS, histogramPercentiles } from '../../renderers/src/scal
 import { minMaxIndices, visibleSpan } from '../../renderers/src/scalars/downsample';
 import { groupTags, makeFilter, numbers, parseScalars } from '../../renderers/src/scalars/parse';
 import { seriesCsv, fileName } from '../../renderers/src/scalars/export';
-import { GlBudget, type GlClient } from '../../renderers/src/scalars/budget';
+import { GlBudget } from '../../renderers/src/scalars/budget';
 import { compareCells } from '../../renderers/src/scalars/hparams';
 import { curvesAt } from '../../renderers/src/scalars/pr';
 import { ridgeRows } from '../../renderers/src/scalars/histograms';
@@ -320,24 +320,30 @@ describe('small pieces', () => {
     expect(fileName('train/loss <x>', 'csv')).toBe('train_loss_x.csv');
   });
 
-  it('the WebGL budget frees the least recently used chart, out-of-view charts first', () => {
+  it('the WebGL budget frees out-of-view charts first, then near ones; in-view charts only for in-view ones', () => {
     const budget = new GlBudget(3);
     const released: string[] = [];
-    const client = (name: string, visible: boolean): GlClient & { name: string } => ({
+    const client = (name: string, visible: boolean, inView = visible) => ({
       name,
       visible,
+      inView,
       release: () => released.push(name),
     });
     const [a, b, c, d] = [client('a', true), client('b', false), client('c', true), client('d', true)];
-    budget.acquire(a);
-    budget.acquire(b);
-    budget.acquire(c);
-    budget.acquire(d);
+    expect([a, b, c].map((x) => budget.acquire(x))).toEqual([true, true, true]);
+    expect(budget.acquire(d)).toBe(true);
     expect(released).toEqual(['b']); // b was newer than a, but out of view
+    // a chart only near the view does not push out charts in the viewport
+    const near = client('near', true, false);
+    expect(budget.acquire(near)).toBe(false);
+    expect(released).toEqual(['b']);
+    // one in the viewport does: the least recently used
     budget.touch(a);
-    const e = client('e', true);
-    budget.acquire(e);
-    expect(released).toEqual(['b', 'c']); // all in view: least recently used
+    expect(budget.acquire(client('e', true))).toBe(true);
+    expect(released).toEqual(['b', 'c']);
+    expect(budget.size).toBe(3);
+    budget.forget(a);
+    expect(budget.acquire(near)).toBe(true);
     expect(budget.size).toBe(3);
   });
 

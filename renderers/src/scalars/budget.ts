@@ -6,8 +6,10 @@
  */
 
 export interface GlClient {
-  /** In (or near) the viewport now. */
+  /** Near the viewport (within the pre-draw margin). */
   readonly visible: boolean;
+  /** In the viewport itself. */
+  readonly inView: boolean;
   /** Free the chart's WebGL context (it can be drawn again later). */
   release(): void;
 }
@@ -28,27 +30,39 @@ export class GlBudget {
     return this.live.has(c);
   }
 
-  /** Take (or refresh) a slot for `c`, freeing others past the limit. */
-  acquire(c: GlClient): void {
-    this.live.set(c, ++this.clock);
-    while (this.live.size > this.limit) {
-      let victim: GlClient | undefined;
-      let best = Infinity;
-      for (const pass of [false, true]) {
-        // first pass: out-of-view charts only; second: any other chart
-        for (const [other, used] of this.live) {
-          if (other === c || (!pass && other.visible)) continue;
-          if (used < best) {
-            best = used;
-            victim = other;
-          }
-        }
-        if (victim) break;
+  private lru(skip: GlClient, ok: (c: GlClient) => boolean): GlClient | undefined {
+    let victim: GlClient | undefined;
+    let best = Infinity;
+    for (const [other, used] of this.live) {
+      if (other !== skip && ok(other) && used < best) {
+        best = used;
+        victim = other;
       }
-      if (!victim) break;
+    }
+    return victim;
+  }
+
+  /**
+   * A slot for `c`, freeing another chart when the budget is full: the least recently used one out of view, else
+   * one only near the view; a chart in the viewport is given up only for another chart in the viewport. Returns
+   * false (and draws nothing) when `c` is merely near the view and every live chart is in it.
+   */
+  acquire(c: GlClient): boolean {
+    if (this.live.has(c)) {
+      this.touch(c);
+      return true;
+    }
+    while (this.live.size >= this.limit) {
+      const victim =
+        this.lru(c, (o) => !o.visible) ??
+        this.lru(c, (o) => !o.inView) ??
+        (c.inView ? this.lru(c, () => true) : undefined);
+      if (!victim) return false;
       this.live.delete(victim);
       victim.release();
     }
+    this.live.set(c, ++this.clock);
+    return true;
   }
 
   touch(c: GlClient): void {

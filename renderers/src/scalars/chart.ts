@@ -117,6 +117,7 @@ export class ScalarChart implements GlClient {
   private readonly pngButton: HTMLButtonElement;
   private series: Series[] = [];
   visible = false;
+  inView = false;
   private live = false;
   private drawing: Promise<void> = Promise.resolve();
   private pending = false;
@@ -180,8 +181,7 @@ export class ScalarChart implements GlClient {
 
   /** Draw now if live; else ask the budget for a context and draw. */
   async activate(): Promise<void> {
-    if (this.disposed) return;
-    this.host.budget.acquire(this);
+    if (this.disposed || !this.host.budget.acquire(this)) return;
     this.live = true;
     await this.redraw();
   }
@@ -396,6 +396,8 @@ export class ScalarChart implements GlClient {
   }
 
   private readonly onDrawClick = (): void => {
+    // a click asks for this chart: it counts as in view
+    this.visible = this.inView = true;
     void this.activate();
   };
 

@@ -22,6 +22,7 @@ export class ScalarsPanel {
   private readonly sections = new Map<string, Section>();
   private readonly observer: IntersectionObserver | null;
   private readonly farObserver: IntersectionObserver | null;
+  private readonly viewObserver: IntersectionObserver | null;
   private queue: Promise<void> = Promise.resolve();
   private shown = false;
 
@@ -43,6 +44,8 @@ export class ScalarsPanel {
     this.el.append(this.filter, this.none, this.sectionsEl);
     const IO = doc.defaultView?.IntersectionObserver;
     this.observer = IO ? new IO(this.onIntersect, { rootMargin: '300px 0px' }) : null;
+    // charts that enter the viewport itself are drawn even when the near margin's charts took the budget
+    this.viewObserver = IO ? new IO(this.onView) : null;
     // charts that leave a wide band around the view give their WebGL context back at once
     this.farObserver = IO ? new IO(this.onFar, { rootMargin: `${FAR_PX}px 0px` }) : null;
   }
@@ -84,6 +87,18 @@ export class ScalarsPanel {
     await this.queue;
   }
 
+  private readonly onView = (entries: IntersectionObserverEntry[]): void => {
+    for (const e of entries) {
+      const chart = this.charts.get((e.target as HTMLElement).dataset.tag ?? '');
+      if (!chart) continue;
+      chart.inView = e.isIntersecting;
+      if (e.isIntersecting) chart.visible = true;
+      if (e.isIntersecting && this.shown && !chart.isLive) {
+        this.enqueue(() => (chart.inView && !chart.isLive ? chart.activate() : undefined));
+      }
+    }
+  };
+
   private readonly onFar = (entries: IntersectionObserverEntry[]): void => {
     for (const e of entries) {
       if (e.isIntersecting) continue;
@@ -122,7 +137,7 @@ export class ScalarsPanel {
     for (const chart of this.charts.values()) {
       if (chart.el.hidden || chart.el.parentElement?.closest('details')?.hidden) continue;
       if (n++ >= this.host.budget.limit) break;
-      chart.visible = true;
+      chart.visible = chart.inView = true;
       if (!chart.isLive) this.enqueue(() => chart.activate());
     }
   }
@@ -135,8 +150,10 @@ export class ScalarsPanel {
     if (this.observer) {
       // re-observe so charts already in view are reported again
       for (const c of this.charts.values()) {
-        this.observer.unobserve(c.el);
-        this.observer.observe(c.el);
+        for (const o of [this.observer, this.viewObserver]) {
+          o?.unobserve(c.el);
+          o?.observe(c.el);
+        }
       }
     } else this.drawFirst();
   }
@@ -180,6 +197,7 @@ export class ScalarsPanel {
           this.charts.set(tag, chart);
           this.observer?.observe(chart.el);
           this.farObserver?.observe(chart.el);
+          this.viewObserver?.observe(chart.el);
         }
         chart.setSeries(byTag.get(tag)!);
         charts.push(chart.el);
@@ -193,6 +211,7 @@ export class ScalarsPanel {
       if (byTag.has(tag)) continue;
       this.observer?.unobserve(chart.el);
       this.farObserver?.unobserve(chart.el);
+      this.viewObserver?.unobserve(chart.el);
       chart.dispose();
       this.charts.delete(tag);
     }
@@ -233,6 +252,7 @@ export class ScalarsPanel {
   dispose(): void {
     this.observer?.disconnect();
     this.farObserver?.disconnect();
+    this.viewObserver?.disconnect();
     this.filter.removeEventListener('input', this.onFilter);
     for (const c of this.charts.values()) c.dispose();
     this.charts.clear();

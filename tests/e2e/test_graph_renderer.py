@@ -409,3 +409,54 @@ def test_lost_webgl_context_is_explained_and_redrawn(page: Page, resnet: dict[st
     page.wait_for_function("id => !document.querySelector('#' + id + ' .mv-GraphStatus').textContent", arg=out)
     px = stage_pixels(page, out, "harness-graph-context-restored")
     assert (np.abs(px - px[3, -4]).sum(axis=2) > 60).mean() > 0.01
+
+
+def test_wheel_zooms_at_cursor_drag_pans_dblclick_fits_and_update_keeps_view(
+    page: Page, resnet: dict[str, Any]
+) -> None:
+    out = render(page, resnet)
+    stage = page.locator(f"#{out} .mv-GraphStage").bounding_box()
+    assert stage is not None
+    a = graph(page, out, "g.locate('layer2')")
+    cx, cy = stage["x"] + a["x"] + a["w"] / 2, stage["y"] + a["y"] + a["h"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.wheel(0, -300)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
+    b = graph(page, out, "g.locate('layer2')")
+    assert b["w"] > a["w"] * 1.3
+    # zoom is around the cursor: the point under it stays put
+    assert abs((stage["x"] + b["x"] + b["w"] / 2) - cx) < 3 and abs((stage["y"] + b["y"] + b["h"] / 2) - cy) < 3
+    page.mouse.move(stage["x"] + 40, stage["y"] + stage["height"] - 40)
+    page.mouse.down()
+    page.mouse.move(stage["x"] + 90, stage["y"] + stage["height"] - 70, steps=4)
+    page.mouse.up()
+    c = graph(page, out, "g.locate('layer2')")
+    assert abs(c["x"] - b["x"] - 50) < 2 and abs(c["y"] - b["y"] + 30) < 2
+    # a display update with the same model keeps the zoom, the pan and the expanded groups
+    graph(page, out, "g.expand('layer3')")
+    probe = "[g.locate('layer3/0'), g.stats().visibleNodes, g.stats().visibleGroups]"
+    before = graph(page, out, probe)
+    page.evaluate("([id, s]) => window.modelviz.update(id, JSON.parse(s))", [out, json.dumps(resnet)])
+    assert graph(page, out, probe) == before
+    # double-click on the background fits the whole graph
+    page.mouse.dblclick(stage["x"] + 12, stage["y"] + stage["height"] - 12)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
+    fitted = graph(page, out, "g.locate('layer1')")
+    assert fitted["w"] < c["w"]
+
+
+def test_minimap_moves_the_view(page: Page) -> None:
+    payload = modelviz.graph(graph_models.onnx_chain(3000)).payload
+    out = render(page, payload)
+    graph(page, out, "g.expand('stage0')")  # 20 blocks: taller than the view
+    page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
+    minimap = page.locator(f"#{out} .mv-GraphMinimap")
+    assert minimap.is_visible()
+    box = minimap.bounding_box()
+    assert box is not None
+    top = graph(page, out, "g.locate('stage0')")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 3)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(r))")
+    moved = graph(page, out, "g.locate('stage0')")
+    assert moved["y"] < top["y"] - 100  # the view jumped towards the end of the chain
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-graph-minimap")))

@@ -22,6 +22,13 @@ export function ridgeRows(steps: number, max = MAX_RIDGES): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+/** Up to 8 of the drawn ridges' steps as y ticks (the ridges rise above their step, past the first one). */
+function stepTicks(h: Histogram): number[] {
+  const rows = ridgeRows(h.steps.length);
+  const every = Math.ceil(rows.length / 8);
+  return rows.filter((_, k) => (rows.length - 1 - k) % every === 0).map((r) => h.steps[r]);
+}
+
 export function ridgelineTraces(h: Histogram, run: Run, background: string): Data[] {
   const rows = ridgeRows(h.steps.length);
   const B = h.buckets;
@@ -69,7 +76,7 @@ export function ridgelineTraces(h: Histogram, run: Run, background: string): Dat
   });
 }
 
-export function distributionTraces(h: Histogram, run: Run, background: string): Data[] {
+export function distributionTraces(h: Histogram, run: Run, background: string, foreground: string): Data[] {
   const n = h.steps.length;
   const B = h.buckets;
   const bands = DISTRIBUTION_BPS.map(() => new Float64Array(n));
@@ -110,7 +117,8 @@ export function distributionTraces(h: Histogram, run: Run, background: string): 
     mode: 'lines',
     x,
     y: Array.from(bands[last / 2]),
-    line: { width: 1.5, color: run.color },
+    // the median a little towards the text colour, so it stands out from the innermost band
+    line: { width: 1.5, color: mix(run.color, foreground, 0.35) },
     name: plotlyText(run.name),
     hovertemplate: 'step %{x}<br>median %{y:.4g}<extra>%{fullData.name}</extra>',
   } as unknown as Data);
@@ -165,13 +173,15 @@ export class HistogramsPanel implements Panel {
       list.map((h, i) => {
         const run = d.runs[h.run];
         const ridge = this.mode === 'histograms';
-        const traces = ridge ? ridgelineTraces(h, run, theme.background) : distributionTraces(h, run, theme.background);
+        const traces = ridge
+          ? ridgelineTraces(h, run, theme.background)
+          : distributionTraces(h, run, theme.background, theme.foreground);
         const layout = plotLayout(theme, ridge ? 260 : 220);
         layout.xaxis = { ...layout.xaxis, title: { text: ridge ? 'value' : 'step', font: { size: 11 } } };
         layout.yaxis = {
           ...layout.yaxis,
           title: { text: ridge ? 'step' : 'value', font: { size: 11 } },
-          ...(ridge ? { autorange: 'reversed' } : {}),
+          ...(ridge ? { autorange: 'reversed', tickmode: 'array', tickvals: stepTicks(h) } : {}),
         };
         layout.hovermode = 'closest';
         layout.uirevision = 'keep';

@@ -276,6 +276,11 @@ export class GraphView implements View<GraphModel> {
             ? 'WebGL is not available here: drawn with Canvas 2D.'
             : '';
       this.rebuildScene();
+      // The stage grows (never shrinks, so nothing jumps under the pointer) when an expansion makes the graph taller.
+      if (this.fitted && this.scene) {
+        const h = this.scene.bounds.y1 - this.scene.bounds.y0;
+        this.height = Math.max(this.height, Math.round(Math.min(DEFAULT_HEIGHT, h * this.view.scale + 60)));
+      }
       if (before && anchor !== undefined) {
         const after = this.screenPos(anchor);
         if (after) {

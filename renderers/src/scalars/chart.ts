@@ -348,6 +348,12 @@ export class ScalarChart implements GlClient {
       responsive: true,
       modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage'],
     });
+    if (!this.live || this.disposed) {
+      // released while drawing: give the context back now
+      this.live = true;
+      this.release();
+      return;
+    }
     this.el.dataset.live = 'true';
     // a draw counter: tests and benchmarks wait on it after a zoom
     this.el.dataset.draws = String(++this.draws);

@@ -25,6 +25,7 @@ export class ScalarsPanel {
   private readonly viewObserver: IntersectionObserver | null;
   private queue: Promise<void> = Promise.resolve();
   private shown = false;
+  private stale = false;
 
   constructor(private readonly host: ChartHost) {
     const doc = host.doc;
@@ -147,6 +148,7 @@ export class ScalarsPanel {
     this.shown = on;
     this.el.hidden = !on;
     if (!on) return;
+    if (this.stale) void this.redrawLive();
     if (this.observer) {
       // re-observe so charts already in view are reported again
       for (const c of this.charts.values()) {
@@ -229,6 +231,12 @@ export class ScalarsPanel {
 
   /** Redraw every live chart (settings, runs or data changed). */
   async redrawLive(): Promise<void> {
+    if (!this.shown) {
+      // another tab is showing: redraw when this one is shown again
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
     await Promise.all([...this.charts.values()].map((c) => c.redraw()));
   }
 

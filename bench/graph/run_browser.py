@@ -254,7 +254,7 @@ def open_harness(browser: Any, url: str, text: str) -> Any:
     page.wait_for_selector('body[data-ready="true"]', state="attached", timeout=30_000)
     page.add_script_tag(path=str(PAGE_JS))
     page.evaluate("t => { window.graphBenchText = t; }", text)
-    page.bench_errors = errors  # type: ignore[attr-defined]
+    page.bench_errors = errors
     return page
 
 
@@ -314,7 +314,7 @@ def run_ours(pw: Any, url: str, key: str, text: str, payload: dict[str, Any], de
                     page.screenshot(path=str(screenshot(f"bench-graph-ours-{key}-expanded")))
             except StepError as e:
                 errors.append(f"expanded memory: {e}")
-        errors += [f"page error: {e[:200]}" for e in page.bench_errors[:1]]  # type: ignore[attr-defined]
+        errors += [f"page error: {e[:200]}" for e in page.bench_errors[:1]]
     except StepError as e:
         errors.append(str(e))
     finally:
@@ -545,7 +545,7 @@ def main() -> None:
         f"  (harness {harness}; Chromium {chromium_version()} headless, software WebGL, viewport "
         f"{VIEWPORT['width']}x{VIEWPORT['height']}; netron {version('netron')}; playwright {version('playwright')}; "
         f"python {platform.python_version()}, onnx {version('onnx')}, torch {version('torch')}, modelviz from "
-        f"{Path(modelviz.__file__).parent}; payload builds "
+        f"{Path(str(modelviz.__file__)).parent}; payload builds "
         + ", ".join(f"{k} {p[2]:.1f} s" for k, p in payloads.items())
         + f"; total {time.monotonic() - t_start:.0f} s; {load_average()})"
     )

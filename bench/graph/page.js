@@ -18,12 +18,19 @@
   // The view's WebGL context, to wait for the GPU: software WebGL (SwiftShader) does the drawing after the
   // synchronous draw call returns, so a frame is only done once its pixels can be read back. getContext with the
   // type a canvas already has returns its existing context (a 2d canvas answers null).
+  // Kept once found (a canvas without a context would get one from each probe; the view's canvases have theirs).
+  const gls = new WeakMap();
   const glOf = (el) => {
-    for (const c of el.querySelectorAll('canvas')) {
-      const gl = c.getContext('webgl2') || c.getContext('webgl');
-      if (gl) return gl;
+    if (!gls.has(el)) {
+      for (const c of el.querySelectorAll('canvas')) {
+        const gl = c.getContext('webgl2') || c.getContext('webgl');
+        if (gl) {
+          gls.set(el, gl);
+          break;
+        }
+      }
     }
-    return null;
+    return gls.get(el) || null;
   };
   const pixel = new Uint8Array(4);
   const finish = (gl) => {

@@ -2,6 +2,7 @@
 // quads; a Canvas 2D fallback draws the same scene when WebGL is not available.
 import type { RGBA } from './colors.js';
 import { KIND_CONTAINER, type Scene } from './scene.js';
+import { NODE_H } from './layout.js';
 
 /** Below this zoom edges are drawn as one straight segment each. */
 export const COARSE_BELOW = 0.3;
@@ -268,7 +269,8 @@ class WebGLSurface implements Surface {
       gl.uniform1f(gl.getUniformLocation(st.seg, 'u_width'), Math.max(1, Math.min(2.2, 1.4 * Math.sqrt(view.scale))));
       gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, segCount);
     }
-    rects(containers, scene.nRects);
+    // Nodes under a tenth of a pixel tall are invisible specks: skip them (edges still show the structure).
+    rects(containers, scene.rect.length && view.scale * NODE_H < 0.1 ? scene.firstNode : scene.nRects);
     gl.bindVertexArray(null);
   }
 

@@ -13,6 +13,8 @@ export const KIND_CONTAINER = 2;
 
 export interface Scene {
   nRects: number;
+  /** Rects before this index are containers and group boxes; from it on, nodes. */
+  firstNode: number;
   rect: Float32Array;
   fill: Uint8Array;
   stroke: Uint8Array;
@@ -85,12 +87,20 @@ export function buildScene(
     items.push(m.n + j);
     kinds.push(KIND_CONTAINER);
   }
+  // Containers, then collapsed groups, then nodes: far out, the drawing can stop before the nodes.
   for (const list of vis.children.values())
-    for (const item of list) {
-      if (item >= m.n && vis.isOpen[item - m.n]) continue;
-      items.push(item);
-      kinds.push(item >= m.n ? KIND_GROUP : KIND_NODE);
-    }
+    for (const item of list)
+      if (item >= m.n && !vis.isOpen[item - m.n]) {
+        items.push(item);
+        kinds.push(KIND_GROUP);
+      }
+  const firstNode = items.length;
+  for (const list of vis.children.values())
+    for (const item of list)
+      if (item < m.n) {
+        items.push(item);
+        kinds.push(KIND_NODE);
+      }
   const N = items.length;
   const rect = new Float32Array(4 * N);
   const fill = new Uint8Array(4 * N);
@@ -230,6 +240,7 @@ export function buildScene(
   }
   return {
     nRects: N,
+    firstNode,
     rect,
     fill,
     stroke,

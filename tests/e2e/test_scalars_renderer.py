@@ -563,3 +563,48 @@ def test_wall_and_relative_axes(page: Page) -> None:
     page.locator(f"#{out} .mv-ScalarsSettings-log input").check()
     page.wait_for_function("sel => document.querySelector(sel)._fullLayout.yaxis.type === 'log'", arg=plot)
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-wall-log-light")))
+
+
+def test_a_real_logdir_through_the_kernel_side(page: Page, tmp_path: Any) -> None:
+    """tensorboardX writes every kind; modelviz's Dashboard (the kernel side) builds the payload; every tab draws."""
+    writer_mod = pytest.importorskip("tensorboardX", reason="tensorboardX writes the event files")
+    dashboard = pytest.importorskip("modelviz.dashboard", reason="the kernel-side Dashboard (PYTHONPATH=python-shim)")
+    rng = np.random.default_rng(0)
+    for r, lr in enumerate([0.1, 0.01]):
+        w = writer_mod.SummaryWriter(str(tmp_path / f"lr{lr}"))
+        for s in range(300):
+            w.add_scalar("train/loss", float(np.exp(-s / 80) * (1 + r) + rng.normal(0, 0.05)), s)
+            if s % 50 == 0:
+                w.add_histogram("weights/fc", rng.normal(s / 300, 1, 1000), s)
+                w.add_image("samples", rng.integers(0, 255, (3, 16, 16)).astype(np.uint8), s)
+                w.add_text("notes", f"step {s} <b>x</b>", s)
+                w.add_pr_curve("pr", rng.integers(0, 2, 100), rng.random(100), s)
+        w.add_hparams({"lr": lr, "opt": "adam"}, {"hparam/acc": 0.9 - r * 0.1})
+        w.close()
+    dash = dashboard.Dashboard(str(tmp_path), display=lambda *a: None, update=lambda *a: None)
+    payload = dash._repr_mimebundle_()[MIME]
+    out = render(page, payload)
+    wait_live(page, out, 1)
+    assert page.locator(f"#{out} .mv-Root").get_attribute("data-mv-state") == "rendered"
+    labels = page.locator(f"#{out} .mv-ScalarsTabs button").all_text_contents()
+    assert labels == ["Scalars", "Histograms", "Distributions", "Images", "Text", "HParams", "PR curves"]
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-real-light")))
+    # the hparams metric is one point per run: drawn as dots, not as an empty line
+    acc = f"#{out} .mv-ScalarsChart[data-tag='hparam/acc'] .mv-ScalarsChart-plot"
+    assert page.evaluate(f"() => document.querySelector(\"{acc}\").data.every(t => t.mode === 'markers')")
+    run = next(s["run"] for s in payload["scalars"] if s["tag"] == "hparam/acc")
+    color = payload["runs"][run].get("color") or page.evaluate(
+        f'() => document.querySelector("{acc}").data[0].line.color'
+    )
+    assert colour_pixels(page, acc, color, "harness-scalars-real-acc") > 10
+    for name, selector in [
+        ("histograms", ".mv-Scalars-histograms g.trace.scatter"),
+        ("distributions", ".mv-Scalars-distributions g.trace.scatter"),
+        ("images", ".mv-ScalarsImage-img"),
+        ("text", ".mv-ScalarsText-text"),
+        ("hparams", ".mv-ScalarsHParams tbody tr"),
+        ("pr", ".mv-ScalarsPr-plot g.trace.scatter"),
+    ]:
+        tab(page, out, name)
+        assert page.locator(f"#{out} {selector}").count() > 0, name
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-scalars-real-pr-light")))

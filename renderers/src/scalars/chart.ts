@@ -227,7 +227,14 @@ export class ScalarChart implements GlClient {
       const rawIdx = minMaxIndices(x, s.value, lo, hi, buckets, sorted);
       const raw = gather(x, s.value, rawIdx);
       shown += rawIdx.length;
-      const line = { type: 'scattergl', mode: 'lines', hoverlabel: { namelength: -1 } };
+      // a lone point (an hparams metric, a one-off eval) has no line to draw: show it as a dot
+      const lone = rawIdx.length === 1;
+      const line = {
+        type: 'scattergl',
+        mode: lone ? 'markers' : 'lines',
+        marker: { color: run.color, size: 7 },
+        hoverlabel: { namelength: -1 },
+      };
       if (weight > 0) {
         const sm = smoothedValues(s, weight);
         const smooth = gather(x, sm, minMaxIndices(x, sm, lo, hi, buckets, sorted));

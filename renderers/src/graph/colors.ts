@@ -14,8 +14,30 @@ export const COLOR_MODES: { mode: ColorMode; label: string }[] = [
   { mode: 'zeros', label: 'Zero fraction' },
 ];
 
-/** 12 well-separated hues; an op keeps its colour across graphs (hash of the op name). */
-const HUES = [210, 28, 130, 350, 270, 50, 185, 320, 95, 0, 240, 160];
+/**
+ * Ops are coloured by family (as Netron does: convolutions, dense, normalisation, activations...), so a colour means
+ * the same kind of op in every graph; within a family the shade varies with a hash of the name. Unknown ops get a hash
+ * hue from those no family uses.
+ */
+const FAMILIES: [RegExp, number, number][] = [
+  // [pattern, hue, saturation scale]
+  [/placeholder|^input|^output|constant|initializer/i, 0, 0],
+  [/conv/i, 212, 1],
+  [/linear|dense|matmul|gemm|einsum|bmm|addmm|baddbmm/i, 250, 1],
+  [/norm/i, 165, 1],
+  [/relu|gelu|silu|sigmoid|tanh|softmax|softplus|elu|swish|mish|activation|hardtanh|prelu|clip/i, 355, 1],
+  [/pool/i, 110, 1],
+  [/lstm|gru|rnn|attention|multihead/i, 320, 1],
+  [/embed/i, 185, 1],
+  [/dropout|identity/i, 60, 0.5],
+  [
+    /reshape|view|flatten|transpose|permute|concat|^cat$|split|slice|gather|squeeze|unsqueeze|expand|contiguous|select|getitem|getattr|size|shape|pad|tile|repeat|chunk/i,
+    285,
+    0.8,
+  ],
+  [/^(add|sub|mul|div|pow|sqrt|rsqrt|exp|log|neg|abs|mean|sum|max|min|reduce|matadd|iadd|truediv|floordiv)/i, 38, 1],
+];
+const OTHER_HUES = [15, 80, 135, 230, 270, 300, 335];
 // Viridis, five stops.
 const RAMP: RGBA[] = [
   [68, 1, 84, 255],
@@ -53,8 +75,12 @@ export function rampColor(t: number): RGBA {
 }
 
 export function opColor(op: string, theme: Theme): RGBA {
-  const hue = HUES[hashString(op) % HUES.length];
-  return theme.kind === 'dark' ? hsl(hue, 0.38, 0.33) : hsl(hue, 0.62, 0.84);
+  const h = hashString(op);
+  const family = FAMILIES.find(([re]) => re.test(op));
+  const hue = family ? family[1] : OTHER_HUES[h % OTHER_HUES.length];
+  const sat = family ? family[2] : 1;
+  const shade = ((h >>> 8) % 3) - 1; // -1, 0, 1: ops of one family stay apart
+  return theme.kind === 'dark' ? hsl(hue, 0.4 * sat, 0.33 + 0.035 * shade) : hsl(hue, 0.62 * sat, 0.84 + 0.04 * shade);
 }
 
 export function luminanceOf(c: RGBA): number {

@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, ElementHandle, Frame, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -42,6 +43,7 @@ VSIX = ROOT / "build" / "modelviz.vsix"
 CODE_SERVER = ROOT / ".cache" / "vscode" / "node_modules" / ".bin" / "code-server"
 EXTENSION_FOLDER = "modelviz.modelviz-0.1.0"
 NOTEBOOK = "confusion.ipynb"
+MODELS_NOTEBOOK = "models.ipynb"
 HTML_LABEL = "<b>html</b>"
 LABELS = ["cat", "dog", HTML_LABEL]
 # Budgets (seconds): code-server starts in ~3 s, VS Code's workbench loads in ~5 s, the first render takes a few.
@@ -112,6 +114,39 @@ def write_saved_notebook(path: Path, bundle: dict[str, Any]) -> None:
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"},
         },
+        "cells": cells,
+    }
+    path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+
+
+def write_models_notebook(path: Path, logdir: Path) -> None:
+    """A saved notebook with a PyTorch model's graph and a finished run dashboard, from the real package."""
+    import torch
+    from torch import nn
+    from torch.utils.tensorboard import SummaryWriter
+
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU()),
+        nn.Sequential(nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU()),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(32, 10),
+    )
+    graph = modelviz.graph(model, example_inputs=(torch.randn(1, 3, 16, 16),))._repr_mimebundle_()
+    for lr in (0.1, 0.3):
+        with SummaryWriter(str(logdir / f"lr={lr}")) as w:
+            for step in range(200):
+                w.add_scalar("train/loss", float(np.exp(-lr * step / 20) + 0.02 * np.sin(step)), step)
+    dashboard = modelviz.Dashboard(logdir)._repr_mimebundle_()
+    cells = [
+        code_cell("gr4ph", "model", [display(graph)], 1),
+        code_cell("d4shb0ard", "modelviz.Dashboard(logdir)", [display(dashboard)], 2),
+    ]
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         "cells": cells,
     }
     path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
@@ -195,6 +230,7 @@ def code_server() -> Iterator[CodeServer]:
     write_saved_notebook(
         workspace / NOTEBOOK, modelviz.confusion_matrix(y_true, y_pred, labels=LABELS)._repr_mimebundle_()
     )
+    write_models_notebook(workspace / MODELS_NOTEBOOK, base / "logs")
     # Before the first start: VS Code scans a fresh extensions folder once.
     unpack_extension(VSIX, extensions / EXTENSION_FOLDER)
     settings = {
@@ -436,5 +472,48 @@ def test_vscode_renders_saved_confusion_outputs(browser: Browser, code_server: C
         page.screenshot(path=screenshot_path("vscode-error"), clip=clip)
         page.screenshot(path=screenshot_path("vscode-notebook"))
         assert problems == [], problems
+    finally:
+        page.close()
+
+
+def test_vscode_renders_saved_graph_and_dashboard(browser: Browser, code_server: CodeServer) -> None:
+    """The model graph (WebGL, layout in a worker) and the run dashboard (Plotly WebGL) inside VS Code's webview."""
+    deadline = time.monotonic() + RENDER_TIMEOUT
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    try:
+        page.goto(f"{code_server.url}/?folder={code_server.workspace}", wait_until="domcontentloaded")
+        open_notebook(page, MODELS_NOTEBOOK, deadline)
+        try:
+            frame, graph = find_in_frames(page, '.mv-Root.mv-Graph[data-mv-state="rendered"] .mv-GraphView', deadline)
+        except TimeoutError as e:
+            page.screenshot(path=screenshot_path("vscode-failure"))
+            pytest.fail(f"{e}\n{output_report(page)}\n{code_server.log_tail()}")
+        stats = graph.evaluate("(v) => v.mvGraph.stats()")
+        assert stats["visibleNodes"] + stats["visibleGroups"] >= 3, stats
+        graph.scroll_into_view_if_needed()
+        frame.wait_for_timeout(300)
+        shot = screenshot_path("vscode-graph")
+        graph.screenshot(path=shot)
+        # drawn: node boxes, edges and labels, not just the background (read from the composited screenshot: a
+        # WebGL canvas's own pixels are gone once the frame is presented)
+        colours = len(Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20) or [])
+        assert colours > 30, f"graph looks blank ({colours} colours)"
+
+        try:
+            frame, _ = find_in_frames(page, '.mv-Root.mv-Scalars[data-mv-state="rendered"] .mv-ScalarsChart', deadline)
+        except TimeoutError as e:
+            pytest.fail(f"{e}\n{output_report(page)}")
+        dash = frame.locator(".mv-Root.mv-Scalars").first
+        dash.scroll_into_view_if_needed()
+        frame.locator(".mv-Root.mv-Scalars .mv-ScalarsChart[data-tag='train/loss'] canvas").first.wait_for(
+            timeout=30_000
+        )
+        assert sorted(frame.locator(".mv-ScalarsRun-name").all_text_contents()) == ["lr=0.1", "lr=0.3"]
+        assert frame.locator(".mv-ScalarsStatus-points").first.text_content() == "400 points"
+        frame.wait_for_timeout(500)
+        dash.screenshot(path=screenshot_path("vscode-dashboard"))
+        assert errors == [], errors
     finally:
         page.close()

@@ -15,4 +15,4 @@ mypy --config-file python-shim/pyproject.toml python-shim/modelviz
 echo "== jest"
 npx jest --ci
 echo "== pytest (python + browser end-to-end)"
-pytest -q tests/python tests/e2e "$@"
+pytest -q tests/python tests/e2e bench/graph "$@"

@@ -184,9 +184,10 @@ export class ScalarsView implements View<Dashboard> {
     this.body.hidden = empty;
     if (empty) {
       const where = d.logdir ? ` in ${d.logdir}` : '';
-      this.empty.textContent = d.status.live
-        ? `No event files yet${where} — watching`
-        : `No event files${where}: nothing to show yet`;
+      const what = d.runs.length
+        ? `No data yet${where} (${d.runs.length} run${d.runs.length === 1 ? '' : 's'})`
+        : `No event files yet${where}`;
+      this.empty.textContent = d.status.live ? `${what} — watching` : `${what}: nothing to show`;
     }
     const settingsChanged = this.settings.setDefaults(d.options);
     this.runs.setRuns(d.runs);

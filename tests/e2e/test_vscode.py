@@ -119,8 +119,21 @@ def write_saved_notebook(path: Path, bundle: dict[str, Any]) -> None:
     path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
 
 
+def to_onnx(model: Any, example_inputs: tuple[Any, ...]) -> bytes:
+    import io
+    import warnings
+
+    import torch
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, example_inputs, buf, dynamo=False, opset_version=17)
+    return buf.getvalue()
+
+
 def write_models_notebook(path: Path, logdir: Path) -> None:
-    """A saved notebook with a PyTorch model's graph and a finished run dashboard, from the real package."""
+    """A saved notebook with PyTorch, ONNX and Keras graphs and a finished run dashboard, from the real package."""
     import torch
     from torch import nn
     from torch.utils.tensorboard import SummaryWriter
@@ -134,6 +147,14 @@ def write_models_notebook(path: Path, logdir: Path) -> None:
         nn.Linear(32, 10),
     )
     graph = modelviz.graph(model, example_inputs=(torch.randn(1, 3, 16, 16),))._repr_mimebundle_()
+    onnx_graph = modelviz.graph(to_onnx(model.eval(), (torch.randn(1, 3, 16, 16),)))._repr_mimebundle_()
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+
+    inp = keras.Input((12,), name="features")
+    tower = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(4)], name="tower")
+    out = keras.layers.Dense(1, name="score")(keras.layers.Concatenate()([tower(inp), keras.layers.Dense(4)(inp)]))
+    keras_graph = modelviz.graph(keras.Model(inp, out, name="two_branch"))._repr_mimebundle_()
     for lr in (0.1, 0.3):
         with SummaryWriter(str(logdir / f"lr={lr}")) as w:
             for step in range(200):
@@ -142,6 +163,8 @@ def write_models_notebook(path: Path, logdir: Path) -> None:
     cells = [
         code_cell("gr4ph", "model", [display(graph)], 1),
         code_cell("d4shb0ard", "modelviz.Dashboard(logdir)", [display(dashboard)], 2),
+        code_cell("0nnx", "onnx_model", [display(onnx_graph)], 3),
+        code_cell("k3ras", "keras_model", [display(keras_graph)], 4),
     ]
     notebook = {
         "nbformat": 4,
@@ -514,6 +537,20 @@ def test_vscode_renders_saved_graph_and_dashboard(browser: Browser, code_server:
         assert frame.locator(".mv-ScalarsStatus-points").first.text_content() == "400 points"
         frame.wait_for_timeout(500)
         dash.screenshot(path=screenshot_path("vscode-dashboard"))
+        # the ONNX export and the Keras model further down: three frameworks, three drawn graphs
+        views = frame.locator('.mv-Root.mv-Graph[data-mv-state="rendered"] .mv-GraphView')
+        page.mouse.move(700, 600)
+        for _ in range(60):
+            if views.count() == 3:
+                break
+            page.mouse.wheel(0, 600)  # VS Code renders outputs as they scroll into view
+            frame.wait_for_timeout(250)
+        assert views.count() == 3, output_report(page)
+        headers = frame.locator(".mv-Root.mv-Graph").all_text_contents()
+        assert [f for f in ("pytorch", "onnx", "keras") if any(f in h for h in headers)] == ["pytorch", "onnx", "keras"]
+        # (no element screenshot of these two: VS Code's output webview does not scroll its outer editor, so a clip
+        # of an off-screen output shows whatever the editor shows there)
+        page.screenshot(path=screenshot_path("vscode-models-notebook"))
         assert errors == [], errors
     finally:
         page.close()

@@ -1,6 +1,13 @@
-// One layout worker per page, shared by every graph output and terminated with the last of them. When a worker
-// cannot start (no Worker, a CSP that refuses blob: workers), layouts run on the main thread one group per slice.
-import type { LayoutRequest, LayoutResult, layoutOne as LayoutOne } from './layout-engine.js';
+// One layout worker per page, shared by every graph output and terminated with the last of them. Small containers
+// are laid out synchronously on the main thread (dagre on 50 boxes takes a few ms, far less than a worker round trip
+// and its start-up); only big ones go to the worker. When a worker cannot start (no Worker, a CSP that refuses blob:
+// workers), layouts run on the main thread one group per slice.
+import { layoutOne, type LayoutRequest, type LayoutResult } from './layout-engine.js';
+
+/** Containers with at most this many children are laid out on the main thread, without the worker. */
+export const SYNC_MAX_CHILDREN = 150;
+/** Main-thread layout time (ms) one call may spend on small containers before it hands the rest to the worker. */
+const SYNC_BUDGET_MS = 40;
 
 type Pending = { resolve: (r: LayoutResult[]) => void; requests: LayoutRequest[] };
 
@@ -54,8 +61,26 @@ class LayoutService {
     for (const p of waiting) void onMainThread(p.requests).then(p.resolve);
   }
 
+  /** Starts the worker ahead of the first big layout (after the first paint), so that layout does not wait for it. */
+  warm(): void {
+    void this.start();
+  }
+
   async run(requests: LayoutRequest[]): Promise<LayoutResult[]> {
     if (!requests.length) return [];
+    // Small containers now, on this thread, within a time budget; the rest (and anything big) to the worker.
+    const out: LayoutResult[] = [];
+    const rest: LayoutRequest[] = [];
+    const t0 = performance.now();
+    for (const r of requests) {
+      if (r.w.length <= SYNC_MAX_CHILDREN && performance.now() - t0 < SYNC_BUDGET_MS) out.push(layoutOne(r));
+      else rest.push(r);
+    }
+    if (!rest.length) return out;
+    return out.concat(await this.remote(rest));
+  }
+
+  private async remote(requests: LayoutRequest[]): Promise<LayoutResult[]> {
     const worker = await this.start();
     if (!worker) return onMainThread(requests);
     const id = this.nextId++;
@@ -77,12 +102,8 @@ class LayoutService {
   }
 }
 
-let engine: Promise<{ layoutOne: typeof LayoutOne }> | undefined;
-
 /** The same layout on the main thread, yielding between groups so the page keeps responding. */
 export async function onMainThread(requests: LayoutRequest[]): Promise<LayoutResult[]> {
-  engine ??= import(/* webpackChunkName: "graph-layout" */ './layout-engine.js');
-  const { layoutOne } = await engine;
   const out: LayoutResult[] = [];
   let sliceStart = performance.now();
   for (const r of requests) {
@@ -100,6 +121,8 @@ let shared: LayoutService | undefined;
 export interface LayoutHandle {
   run(requests: LayoutRequest[]): Promise<LayoutResult[]>;
   readonly usingWorker: boolean;
+  /** Start the worker now (it is otherwise started by the first big layout). */
+  warm(): void;
   release(): void;
 }
 
@@ -111,6 +134,9 @@ export function acquireLayout(): LayoutHandle {
   let released = false;
   return {
     run: (requests) => service.run(requests),
+    warm: () => {
+      if (!released) service.warm();
+    },
     get usingWorker() {
       return service.usingWorker;
     },

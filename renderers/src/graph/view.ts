@@ -841,6 +841,8 @@ export class GraphView implements View<GraphModel> {
     this.readable();
     this.fitted = true;
     this.drawNow();
+    // Small layouts ran on this thread; start the worker now for the first big expansion.
+    this.layout.warm();
   }
 
   /** First paint: a big graph is not shrunk past readable text; it starts at the top, the minimap shows the rest. */

@@ -23,12 +23,24 @@ export interface Surface {
   dispose(): void;
 }
 
+/** Items per texture row of the per-item data textures (rects, colours, segments). */
+const TEX_W = 2048;
+
+// Per-item data live in textures read with texelFetch by gl_VertexID / 6, and each item is two plain triangles:
+// SwiftShader (software WebGL) pays a fixed ~20 us per instance of an instanced draw, so 7k edge segments cost
+// ~150 ms a frame instanced.
+const FETCH = `
+ivec2 at(int i) { return ivec2(i % ${TEX_W}, i / ${TEX_W}); }
+vec2 quadCorner(int v) {
+  return vec2(v == 1 || v == 4 || v == 5 ? 1.0 : 0.0, v == 2 || v == 3 || v == 5 ? 1.0 : 0.0);
+}`;
+
 const RECT_VS = `#version 300 es
-in vec2 a_corner;
-in vec4 a_rect;
-in vec4 a_fill;
-in vec4 a_stroke;
-in vec2 a_style;
+uniform highp sampler2D u_rect;
+uniform highp sampler2D u_fill;
+uniform highp sampler2D u_stroke;
+uniform highp sampler2D u_style;
+uniform int u_first;
 uniform vec3 u_view;
 uniform vec2 u_size;
 out vec2 v_local;
@@ -36,7 +48,12 @@ out vec2 v_half;
 out vec4 v_fill;
 out vec4 v_stroke;
 out vec2 v_style;
+${FETCH}
 void main() {
+  int item = u_first + gl_VertexID / 6;
+  vec2 a_corner = quadCorner(gl_VertexID % 6);
+  vec4 a_rect = texelFetch(u_rect, at(item), 0);
+  vec2 a_style = texelFetch(u_style, at(item), 0).xy;
   vec2 halfPx = a_rect.zw * u_view.x * 0.5;
   vec2 center = (a_rect.xy + a_rect.zw * 0.5) * u_view.x + u_view.yz;
   vec2 grow = halfPx + vec2(1.5);
@@ -44,8 +61,8 @@ void main() {
   vec2 p = center + c * grow;
   v_local = c * grow;
   v_half = halfPx;
-  v_fill = a_fill;
-  v_stroke = a_stroke;
+  v_fill = texelFetch(u_fill, at(item), 0);
+  v_stroke = texelFetch(u_stroke, at(item), 0);
   v_style = vec2(a_style.x * u_view.x, a_style.y);
   vec2 clip = p / u_size * 2.0 - 1.0;
   gl_Position = vec4(clip.x, -clip.y, 0.0, 1.0);
@@ -73,15 +90,18 @@ void main() {
 }`;
 
 const SEG_VS = `#version 300 es
-in vec2 a_corner;
-in vec4 a_seg;
-in vec4 a_color;
+uniform highp sampler2D u_seg;
+uniform highp sampler2D u_color;
 uniform vec3 u_view;
 uniform vec2 u_size;
 uniform float u_width;
 out float v_across;
 out vec4 v_color;
+${FETCH}
 void main() {
+  int item = gl_VertexID / 6;
+  vec2 a_corner = quadCorner(gl_VertexID % 6);
+  vec4 a_seg = texelFetch(u_seg, at(item), 0);
   vec2 a = a_seg.xy * u_view.x + u_view.yz;
   vec2 b = a_seg.zw * u_view.x + u_view.yz;
   vec2 d = b - a;
@@ -92,7 +112,7 @@ void main() {
   float across = a_corner.y * 2.0 - 1.0;
   vec2 p = mix(a, b, a_corner.x) + dir * (a_corner.x * 2.0 - 1.0) * 0.5 * u_width + nrm * across * hw;
   v_across = across * hw;
-  v_color = a_color;
+  v_color = texelFetch(u_color, at(item), 0);
   vec2 clip = p / u_size * 2.0 - 1.0;
   gl_Position = vec4(clip.x, -clip.y, 0.0, 1.0);
 }`;
@@ -128,13 +148,52 @@ function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgr
   return prog;
 }
 
+type TexName = 'rect' | 'fill' | 'stroke' | 'style' | 'seg' | 'segColor' | 'coarse' | 'coarseColor';
+
 interface GLState {
   rect: WebGLProgram;
   seg: WebGLProgram;
-  corner: WebGLBuffer;
-  bufs: Record<'rect' | 'fill' | 'stroke' | 'style' | 'seg' | 'segColor' | 'coarse' | 'coarseColor', WebGLBuffer>;
+  tex: Record<TexName, WebGLTexture>;
   vao: WebGLVertexArrayObject;
   uploaded: Scene | undefined;
+}
+
+/** Uploads `count` items of `comps` values each into a TEX_W-wide texture (float RGBA / RG, or RGBA8). */
+function uploadTexture(
+  gl: WebGL2RenderingContext,
+  tex: WebGLTexture,
+  data: Float32Array | Uint8Array,
+  comps: 2 | 4,
+  count: number,
+): void {
+  const rows = Math.max(1, Math.ceil(count / TEX_W));
+  const width = rows > 1 ? TEX_W : Math.max(1, count);
+  const size = width * rows * comps;
+  let src = data.length === size ? data : data.subarray(0, Math.min(data.length, size));
+  if (src.length !== size) {
+    const padded = data instanceof Float32Array ? new Float32Array(size) : new Uint8Array(size);
+    padded.set(src);
+    src = padded;
+  }
+  gl.bindTexture(gl.TEXTURE_2D, tex);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  if (src instanceof Float32Array) {
+    const four = comps === 4;
+    gl.texImage2D(
+      gl.TEXTURE_2D,
+      0,
+      four ? gl.RGBA32F : gl.RG32F,
+      width,
+      rows,
+      0,
+      four ? gl.RGBA : gl.RG,
+      gl.FLOAT,
+      src,
+    );
+  } else gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, width, rows, 0, gl.RGBA, gl.UNSIGNED_BYTE, src);
 }
 
 class WebGLSurface implements Surface {
@@ -168,46 +227,34 @@ class WebGLSurface implements Surface {
 
   private init(): GLState {
     const gl = this.gl;
-    const buf = (): WebGLBuffer => gl.createBuffer();
-    const corner = buf();
-    gl.bindBuffer(gl.ARRAY_BUFFER, corner);
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+    const t = (): WebGLTexture => gl.createTexture();
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     return {
       rect: compile(gl, RECT_VS, RECT_FS),
       seg: compile(gl, SEG_VS, SEG_FS),
-      corner,
-      bufs: {
-        rect: buf(),
-        fill: buf(),
-        stroke: buf(),
-        style: buf(),
-        seg: buf(),
-        segColor: buf(),
-        coarse: buf(),
-        coarseColor: buf(),
+      tex: {
+        rect: t(),
+        fill: t(),
+        stroke: t(),
+        style: t(),
+        seg: t(),
+        segColor: t(),
+        coarse: t(),
+        coarseColor: t(),
       },
       vao: gl.createVertexArray(),
       uploaded: undefined,
     };
   }
 
-  private attrib(
-    prog: WebGLProgram,
-    name: string,
-    buffer: WebGLBuffer,
-    size: number,
-    type: number,
-    normalized: boolean,
-    divisor: number,
-    offset: number,
-  ): void {
+  /** Binds textures to units 0.. and points the program's samplers at them. */
+  private bindTextures(prog: WebGLProgram, bindings: [string, WebGLTexture][]): void {
     const gl = this.gl;
-    const loc = gl.getAttribLocation(prog, name);
-    if (loc < 0) return;
-    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
-    gl.enableVertexAttribArray(loc);
-    gl.vertexAttribPointer(loc, size, type, normalized, 0, offset);
-    gl.vertexAttribDivisor(loc, divisor);
+    bindings.forEach(([name, tex], unit) => {
+      gl.activeTexture(gl.TEXTURE0 + unit);
+      gl.bindTexture(gl.TEXTURE_2D, tex);
+      gl.uniform1i(gl.getUniformLocation(prog, name), unit);
+    });
   }
 
   draw(scene: Scene | undefined, view: ViewTransform, width: number, height: number, dpr: number, bg: RGBA): void {
@@ -225,18 +272,15 @@ class WebGLSurface implements Surface {
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
     if (st.uploaded !== scene) {
-      const up = (b: WebGLBuffer, data: ArrayBufferView): void => {
-        gl.bindBuffer(gl.ARRAY_BUFFER, b);
-        gl.bufferData(gl.ARRAY_BUFFER, data, gl.DYNAMIC_DRAW);
-      };
-      up(st.bufs.rect, scene.rect);
-      up(st.bufs.fill, scene.fill);
-      up(st.bufs.stroke, scene.stroke);
-      up(st.bufs.style, scene.style);
-      up(st.bufs.seg, scene.seg);
-      up(st.bufs.segColor, scene.segColor);
-      up(st.bufs.coarse, scene.coarseSeg);
-      up(st.bufs.coarseColor, scene.coarseColor);
+      const n = scene.nRects;
+      uploadTexture(gl, st.tex.rect, scene.rect, 4, n);
+      uploadTexture(gl, st.tex.fill, scene.fill, 4, n);
+      uploadTexture(gl, st.tex.stroke, scene.stroke, 4, n);
+      uploadTexture(gl, st.tex.style, scene.style, 2, n);
+      uploadTexture(gl, st.tex.seg, scene.seg, 4, scene.nSegs);
+      uploadTexture(gl, st.tex.segColor, scene.segColor, 4, scene.nSegs);
+      uploadTexture(gl, st.tex.coarse, scene.coarseSeg, 4, scene.coarseSeg.length / 4);
+      uploadTexture(gl, st.tex.coarseColor, scene.coarseColor, 4, scene.coarseSeg.length / 4);
       st.uploaded = scene;
     }
     gl.bindVertexArray(st.vao);
@@ -245,29 +289,31 @@ class WebGLSurface implements Surface {
     const rects = (from: number, to: number): void => {
       if (to <= from) return;
       gl.useProgram(st.rect);
-      this.attrib(st.rect, 'a_corner', st.corner, 2, gl.FLOAT, false, 0, 0);
-      this.attrib(st.rect, 'a_rect', st.bufs.rect, 4, gl.FLOAT, false, 1, from * 16);
-      this.attrib(st.rect, 'a_fill', st.bufs.fill, 4, gl.UNSIGNED_BYTE, true, 1, from * 4);
-      this.attrib(st.rect, 'a_stroke', st.bufs.stroke, 4, gl.UNSIGNED_BYTE, true, 1, from * 4);
-      this.attrib(st.rect, 'a_style', st.bufs.style, 2, gl.FLOAT, false, 1, from * 8);
+      this.bindTextures(st.rect, [
+        ['u_rect', st.tex.rect],
+        ['u_fill', st.tex.fill],
+        ['u_stroke', st.tex.stroke],
+        ['u_style', st.tex.style],
+      ]);
+      gl.uniform1i(gl.getUniformLocation(st.rect, 'u_first'), from);
       gl.uniform3f(gl.getUniformLocation(st.rect, 'u_view'), view.scale, view.tx, view.ty);
       gl.uniform2f(gl.getUniformLocation(st.rect, 'u_size'), width, height);
-      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, to - from);
+      gl.drawArrays(gl.TRIANGLES, 0, 6 * (to - from));
     };
     rects(0, containers);
-    // Far out, a curve is a few pixels tall: draw each edge as one segment (SwiftShader pays per instance).
+    // Far out, a curve is a few pixels tall: draw each edge as one segment (fewer triangles to set up).
     const coarse = view.scale < COARSE_BELOW;
     const segCount = coarse ? scene.coarseSeg.length / 4 : scene.nSegs;
     if (segCount) {
       gl.useProgram(st.seg);
-      this.attrib(st.seg, 'a_corner', st.corner, 2, gl.FLOAT, false, 0, 0);
-      // The 0..1 quad is mapped to -1..1 across the segment in the shader.
-      this.attrib(st.seg, 'a_seg', coarse ? st.bufs.coarse : st.bufs.seg, 4, gl.FLOAT, false, 1, 0);
-      this.attrib(st.seg, 'a_color', coarse ? st.bufs.coarseColor : st.bufs.segColor, 4, gl.UNSIGNED_BYTE, true, 1, 0);
+      this.bindTextures(st.seg, [
+        ['u_seg', coarse ? st.tex.coarse : st.tex.seg],
+        ['u_color', coarse ? st.tex.coarseColor : st.tex.segColor],
+      ]);
       gl.uniform3f(gl.getUniformLocation(st.seg, 'u_view'), view.scale, view.tx, view.ty);
       gl.uniform2f(gl.getUniformLocation(st.seg, 'u_size'), width, height);
       gl.uniform1f(gl.getUniformLocation(st.seg, 'u_width'), Math.max(1, Math.min(2.2, 1.4 * Math.sqrt(view.scale))));
-      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, segCount);
+      gl.drawArrays(gl.TRIANGLES, 0, 6 * segCount);
     }
     // Nodes under a tenth of a pixel tall are invisible specks: skip them (edges still show the structure).
     rects(containers, scene.rect.length && view.scale * NODE_H < 0.1 ? scene.firstNode : scene.nRects);
@@ -288,8 +334,7 @@ class WebGLSurface implements Surface {
     if (st && !gl.isContextLost()) {
       gl.deleteProgram(st.rect);
       gl.deleteProgram(st.seg);
-      gl.deleteBuffer(st.corner);
-      for (const b of Object.values(st.bufs)) gl.deleteBuffer(b);
+      for (const t of Object.values(st.tex)) gl.deleteTexture(t);
       gl.deleteVertexArray(st.vao);
     }
     this.state = undefined;

@@ -184,3 +184,43 @@ def onnx_chain(n_nodes: int, width: int = 8, block: int = 50) -> Any:
         inits,
     )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def nested_data_dependent() -> Any:
+    """The root's forward and one grandchild's forward branch on tensor values; everything else is traceable."""
+    import torch
+    from torch import nn
+
+    class Gate(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lin = nn.Linear(8, 8)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.lin(x) if x.sum() > 0 else x
+
+    class Block(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.norm = nn.LayerNorm(8)
+            self.gate = Gate()
+            self.proj = nn.Linear(8, 8)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x + self.proj(torch.relu(self.gate(self.norm(x))))
+
+    class Outer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem = nn.Sequential(nn.Linear(4, 8), nn.ReLU())
+            self.block = Block()
+            self.head = nn.Linear(8, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            h = self.stem(x)
+            if h.mean() > 0:
+                h = self.block(h)
+            return self.head(h)
+
+    torch.manual_seed(0)
+    return Outer()

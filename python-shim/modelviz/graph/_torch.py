@@ -17,6 +17,7 @@ import torch
 from torch import fx
 
 from ._builder import GraphBuilder, ParamInfo, dtype_name, weight_stats
+from ._torch_partial import trace_units
 
 # Built-in modules whose forward is not traceable or not worth tracing into: kept as single nodes up front.
 _OPAQUE: tuple[type[torch.nn.Module], ...] = (torch.nn.MultiheadAttention, torch.nn.RNNBase)
@@ -44,6 +45,14 @@ def build_torch(model: torch.nn.Module, example_inputs: Any = None, *, stats: bo
             return _build_export(model, inputs, reason, stats)
         except Exception as e:
             reason += f"; torch.export: {type(e).__name__}: {_first_line(e)}"
+    else:
+        try:
+            partial = _build_partial(model, reason, stats)
+        except Exception as e:
+            reason += f"; hierarchical torch.fx: {type(e).__name__}: {_first_line(e)}"
+        else:
+            if partial is not None:
+                return partial
     return _build_hierarchy(model, inputs, reason, stats)
 
 
@@ -212,9 +221,9 @@ def _group_of(b: GraphBuilder, path: str, types: dict[str, str]) -> int:
 
 
 # -- fx --
-def _op_name(node: fx.Node, modules: dict[str, torch.nn.Module]) -> str:
+def _op_name(node: fx.Node, modules: dict[str, torch.nn.Module], dot: str = "") -> str:
     if node.op == "call_module":
-        return type(modules[str(node.target)]).__name__
+        return type(modules[dot + str(node.target)]).__name__
     if node.op == "call_function":
         return str(getattr(node.target, "__name__", node.target))
     if node.op == "call_method":
@@ -252,48 +261,66 @@ def _build_fx(
         except Exception as e:
             b.message("warning", f"shape propagation with the example inputs failed: {type(e).__name__}: {e}")
     modules = dict(model.named_modules())
-    types = _module_types(model)
-    params = _Params(stats)
+    _add_fx_graph(b, gm.graph, model, "", modules, _module_types(model), _Params(stats))
+    _totals(b, model)
+    unused = b.totals["params"] - sum(b.node_params)
+    if unused > 0:
+        b.message("info", f"{unused:,} parameters belong to modules that forward() does not call")
+    return b
+
+
+def _add_fx_graph(
+    b: GraphBuilder,
+    graph: fx.Graph,
+    model: torch.nn.Module,
+    prefix: str,
+    modules: dict[str, torch.nn.Module],
+    types: dict[str, str],
+    params: _Params,
+    skip: frozenset[fx.Node] = frozenset(),
+) -> None:
+    """Add the nodes and edges of one traced graph; ``prefix`` is the traced module's path in ``model`` (targets and
+    module scopes in ``graph`` are relative to it), ``skip`` the nodes left out (fixed default arguments)."""
+    dot = f"{prefix}." if prefix else ""
     index: dict[fx.Node, int] = {}
     outputs: dict[fx.Node, list[int]] = {}
     used_names: set[str] = set()
-    for node in gm.graph.nodes:
+    for node in graph.nodes:
+        if node in skip:
+            continue
         metas = _tensor_metas(node.meta.get("tensor_meta"))
         outs = [b.tensor(shape, dtype) for shape, dtype in metas]
         outputs[node] = outs
-        name = node.name
-        if node.op in ("call_module", "get_attr") and str(node.target) not in used_names:
-            name = str(node.target)
+        target = dot + str(node.target)
+        name = dot + node.name
+        if node.op in ("call_module", "get_attr") and target not in used_names:
+            name = target
         used_names.add(name)
-        group = _group_of(b, _scope(node), types)
+        scope = _scope(node)
+        group = _group_of(b, dot + scope if scope else prefix, types)
         named: list[tuple[str, torch.Tensor]] = []
         attrs: list[tuple[str, Any]] = []
         if node.op == "call_module":
-            module = modules[str(node.target)]
+            module = modules[target]
             named = list(module.named_parameters())
             attrs = _module_attrs(module)
         elif node.op == "get_attr":
-            value = _resolve(model, str(node.target))
+            value = _resolve(model, target)
             if isinstance(value, torch.nn.Parameter):
-                named = [(str(node.target).rpartition(".")[2], value)]
+                named = [(target.rpartition(".")[2], value)]
             elif value is not None:
                 attrs = [("value", value)]
         elif node.op in ("call_function", "call_method"):
             attrs = [(f"arg{i}", a) for i, a in enumerate(node.args) if not _has_node(a)]
             attrs += [(k, v) for k, v in node.kwargs.items() if not _has_node(v)]
         infos, count = params.infos(named)
-        i = b.node(name, _op_name(node, modules), group, count, outs[0] if outs else -1)
+        i = b.node(name, _op_name(node, modules, dot), group, count, outs[0] if outs else -1)
         index[node] = i
         if attrs:
             b.attrs(i, attrs)
         if infos:
             b.detail(i).params.extend(infos)
         _wire(b, node, i, index, outputs)
-    _totals(b, model)
-    unused = b.totals["params"] - sum(b.node_params)
-    if unused > 0:
-        b.message("info", f"{unused:,} parameters belong to modules that forward() does not call")
-    return b
 
 
 def _build_export(model: torch.nn.Module, inputs: tuple[Any, ...], reason: str, stats: bool) -> GraphBuilder:
@@ -463,3 +490,55 @@ def _flat_tensors(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple)):
         return [t for v in value for t in _flat_tensors(v)]
     return []
+
+
+# -- fallback: hierarchical fx (``fx-partial``) --
+def _build_partial(model: torch.nn.Module, reason: str, stats: bool) -> GraphBuilder | None:
+    """Each module that fx can trace on its own (untraceable submodules as single nodes) keeps its data flow; modules
+    whose own forward fails are split into their children. None when nothing with data flow could be traced."""
+    units, failures = trace_units(model, _OPAQUE)
+    if not any(u.graph is not None for u in units):
+        return None
+    b = GraphBuilder("pytorch", title=type(model).__name__, method="fx-partial")
+
+    def label(path: str, cls: str) -> str:
+        return f"{path} ({cls})" if path else f"{cls} (root)"
+
+    b.source["fallback_reason"] = (
+        reason
+        + "; torch.fx could not trace the forward of "
+        + "; ".join(f"{label(p, c)}: {t}" for p, c, t, _ in failures)
+        if failures
+        else reason + "; traced again with optional arguments fixed to their defaults and the attention fast path off"
+    )
+    split = [label(path, cls) for path, cls, _, is_split in failures if is_split]
+    if split:
+        b.message(
+            "warning",
+            f"could not trace the forward of {', '.join(split)}: shown as its submodules, each with its own data "
+            "flow, unconnected (give example_inputs for the full graph)",
+        )
+    for path, cls, text, is_split in failures:
+        if not is_split:
+            b.message("info", f"{label(path, cls)} is shown as one node: its forward could not be traced ({text})")
+    if not failures:
+        b.message("info", "traced with optional arguments fixed to their defaults (masks None) and the fast path off")
+    modules = dict(model.named_modules())
+    types = _module_types(model)
+    params = _Params(stats)
+    for u in units:
+        if u.graph is not None:
+            _add_fx_graph(b, u.graph, model, u.path, modules, types, params, u.skip)
+            continue
+        m = modules[u.path]
+        recurse = isinstance(m, _OPAQUE) or next(m.children(), None) is None
+        infos, count = params.infos(list(m.named_parameters(recurse=recurse)))
+        i = b.node(u.path, type(m).__name__, _group_of(b, u.path.rpartition(".")[0], types), count)
+        b.attrs(i, _module_attrs(m))
+        if infos:
+            b.detail(i).params.extend(infos)
+    _totals(b, model)
+    unused = b.totals["params"] - sum(b.node_params)
+    if unused > 0:
+        b.message("info", f"{unused:,} parameters belong to modules that no traced forward() calls")
+    return b

@@ -110,6 +110,16 @@ def test_display_update_applies_in_place(browser: Browser, lab: LabServer) -> No
         texts = page.locator(f"{CONFUSION} .heatmaplayer .heatmap-label text").all_text_contents()
         assert texts == ["100%", "0%", "0%", "100%"]
         page.locator(CONFUSION).screenshot(path=str(screenshot_path("jupyterlab-confusion-updated")))
+
+        # the user switches JupyterLab to its dark theme: the output follows, with the latest data
+        assert page.locator(CONFUSION).get_attribute("data-mv-theme") == "light"
+        page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+        page.wait_for_selector(f"{CONFUSION}[data-mv-theme='dark'] .main-svg", timeout=30_000)
+        assert page.locator(CONFUSION).count() == 1
+        assert page.locator(f"{CONFUSION} .mv-Title").text_content() == "after"
+        page.locator(CONFUSION).screenshot(path=str(screenshot_path("jupyterlab-confusion-dark")))
+        page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
+        page.wait_for_selector(f"{CONFUSION}[data-mv-theme='light']", timeout=30_000)
     finally:
         page.close()
 

@@ -106,6 +106,25 @@ describe('VS Code renderer', () => {
     expect(el.querySelector<HTMLElement>('.mv-Root')!.dataset.mvTheme).toBe('dark');
     document.body.className = '';
   });
+
+  it('follows a theme switch with the latest data, and leaves unchanged themes alone', async () => {
+    document.body.className = 'vscode-light';
+    const el = element();
+    await api.renderOutputItem(item('s', basic), el, new AbortController().signal);
+    await api.renderOutputItem(item('s', { ...basic, title: 'latest' }), el, new AbortController().signal);
+    const before = el.querySelector<HTMLElement>('.mv-Root')!;
+    document.body.className = 'vscode-light extra'; // same theme: no re-mount
+    await settle();
+    expect(el.querySelector('.mv-Root')).toBe(before);
+    document.body.className = 'vscode-dark';
+    await settle();
+    const after = el.querySelector<HTMLElement>('.mv-Root')!;
+    expect(after).not.toBe(before);
+    expect(after.dataset.mvTheme).toBe('dark');
+    expect(el.querySelectorAll('.mv-Root')).toHaveLength(1);
+    expect(after.querySelector('.mv-Title')!.textContent).toBe('latest');
+    document.body.className = '';
+  });
 });
 
 describe('JupyterLab renderer', () => {
@@ -137,6 +156,25 @@ describe('JupyterLab renderer', () => {
     const w = new ModelvizOutput(MIME);
     await w.renderModel(model(basic));
     expect(w.node.querySelector<HTMLElement>('.mv-Root')!.dataset.mvTheme).toBe('dark');
+    delete document.body.dataset.jpThemeLight;
+  });
+
+  it('re-mounts with the new theme when the user switches it, keeping the latest data', async () => {
+    document.body.dataset.jpThemeLight = 'true';
+    const w = new ModelvizOutput(MIME);
+    document.body.appendChild(w.node);
+    await w.renderModel(model(basic));
+    await w.renderModel(model({ ...basic, title: 'latest' }));
+    document.body.dataset.jpThemeLight = 'false';
+    await settle();
+    const roots = w.node.querySelectorAll<HTMLElement>('.mv-Root');
+    expect(roots).toHaveLength(1);
+    expect(roots[0].dataset.mvTheme).toBe('dark');
+    expect(roots[0].querySelector('.mv-Title')!.textContent).toBe('latest');
+    w.dispose();
+    document.body.dataset.jpThemeLight = 'true'; // a disposed output is not re-mounted
+    await settle();
+    expect(w.node.querySelector('.mv-Root')).toBeNull();
     delete document.body.dataset.jpThemeLight;
   });
 });

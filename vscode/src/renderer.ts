@@ -25,6 +25,8 @@ export function vscodeTheme(element: HTMLElement): Theme {
 interface Mounted {
   element: HTMLElement;
   handle: RenderHandle;
+  data: unknown;
+  theme: Theme;
 }
 
 export const activate: ActivationFunction = () => {
@@ -33,6 +35,27 @@ export const activate: ActivationFunction = () => {
   const dispose = (id: string): void => {
     outputs.get(id)?.handle.dispose();
     outputs.delete(id);
+  };
+
+  const show = (id: string, element: HTMLElement, mime: string, data: unknown, theme = vscodeTheme(element)) => {
+    const handle = mount(element, mime, data, { theme });
+    outputs.set(id, { element, handle, data, theme });
+    return handle.ready;
+  };
+
+  // A theme switch changes the webview body's class and CSS variables: re-mount the outputs whose colours changed.
+  let observer: MutationObserver | undefined;
+  const watchTheme = (doc: Document): void => {
+    if (observer || typeof MutationObserver === 'undefined') return;
+    observer = new MutationObserver(() => {
+      for (const [id, m] of [...outputs]) {
+        const theme = vscodeTheme(m.element);
+        if (m.data === undefined || JSON.stringify(theme) === JSON.stringify(m.theme)) continue;
+        m.handle.dispose();
+        void show(id, m.element, m.element.dataset.mvMime ?? '', m.data, theme);
+      }
+    });
+    observer.observe(doc.body, { attributes: true, attributeFilter: ['class'] });
   };
 
   return {
@@ -44,16 +67,19 @@ export const activate: ActivationFunction = () => {
         dispose(item.id);
         element.replaceChildren();
         const handle = mountError(element, `modelviz: the ${item.mime} output is not valid JSON`, e);
-        outputs.set(item.id, { element, handle });
+        outputs.set(item.id, { element, handle, data: undefined, theme: vscodeTheme(element) });
         return handle.ready;
       }
       const current = outputs.get(item.id);
       // Display updates re-render the same output on the same element: update in place.
-      if (current && current.element === element) return current.handle.update(data);
+      if (current && current.element === element) {
+        current.data = data;
+        return current.handle.update(data);
+      }
       dispose(item.id);
-      const handle = mount(element, item.mime, data, { theme: vscodeTheme(element) });
-      outputs.set(item.id, { element, handle });
-      return handle.ready;
+      element.dataset.mvMime = item.mime;
+      watchTheme(element.ownerDocument);
+      return show(item.id, element, item.mime, data);
     },
     disposeOutputItem(id?: string): void {
       if (id === undefined) for (const key of [...outputs.keys()]) dispose(key);

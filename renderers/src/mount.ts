@@ -34,10 +34,23 @@ export function mount(element: HTMLElement, mimeType: string, payload: unknown, 
     },
   );
   let last: Promise<void> = started;
+  let pending: { payload: unknown } | undefined;
   return {
     ready: started,
     update(next: unknown): Promise<void> {
-      last = last.then(() => inner?.update(next));
+      // Once mounted, the renderer orders (and coalesces) updates itself; while its code loads and the first
+      // payload draws, only the newest update is kept for afterwards (every snapshot is complete).
+      if (inner && !pending) return inner.update(next);
+      if (pending) {
+        pending.payload = next;
+        return last;
+      }
+      const slot = { payload: next };
+      pending = slot;
+      last = started.then(() => {
+        pending = undefined;
+        return inner?.update(slot.payload);
+      });
       return last;
     },
     dispose(): void {

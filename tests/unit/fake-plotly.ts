@@ -19,7 +19,7 @@ const Plotly = {
   async react(el: HTMLElement, data: Data[], layout: Partial<Layout>): Promise<HTMLElement> {
     calls.push({ fn: 'react', el, data, layout });
     const ticks = (layout.xaxis?.ticktext ?? []) as string[];
-    const texts = (data[0] as HeatmapLike).text ?? [];
+    const texts = (data[0] as HeatmapLike | undefined)?.text ?? []; // a chart with every trace hidden has none
     el.replaceChildren(
       ...[...ticks, ...texts.flat()].map((t) => {
         const span = el.ownerDocument.createElement('span');

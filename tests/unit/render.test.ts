@@ -65,6 +65,20 @@ describe('confusion renderer', () => {
     expect(el.querySelectorAll('.mv-Root')).toHaveLength(1);
   });
 
+  it('applies only the newest of the payloads that arrive before the view gets to them', async () => {
+    await mount(host(), MIME, basic, ctx).ready;
+    const perDraw = calls.filter((c) => c.fn === 'react').length;
+    calls.length = 0;
+    const el = host();
+    const handle = mount(el, MIME, basic, ctx);
+    // three snapshots arrive while the first one is drawn: each is complete, so only the newest is drawn after it
+    const done = ['one', 'two', 'three'].map((title) => handle.update({ ...basic, title }));
+    await Promise.all([handle.ready, ...done]);
+    expect(calls.filter((c) => c.fn === 'react')).toHaveLength(perDraw + 1);
+    expect(el.querySelector('.mv-Title')!.textContent).toBe('three');
+    expect(el.querySelector<HTMLElement>('.mv-Root')!.dataset.mvState).toBe('rendered');
+  });
+
   it('keeps the last good view under an error when an update is invalid', async () => {
     const el = host();
     const handle = mount(el, MIME, basic, ctx);

@@ -84,8 +84,20 @@ export function defineRenderer<P extends { messages?: Message[] }, T>(spec: Kind
       }
     };
 
+    // Updates arrive up to a few times a second while a view may still be drawing: only the newest waiting payload
+    // is applied (each snapshot is complete), so validation and parsing never pile up behind a slow draw.
+    let waiting: { payload: unknown } | undefined;
     const enqueue = (next: unknown): Promise<void> => {
-      queue = queue.then(() => apply(next));
+      if (waiting) {
+        waiting.payload = next;
+        return queue;
+      }
+      const slot = { payload: next };
+      waiting = slot;
+      queue = queue.then(() => {
+        waiting = undefined;
+        return apply(slot.payload);
+      });
       return queue;
     };
 

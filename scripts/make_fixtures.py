@@ -103,6 +103,7 @@ def main() -> None:
         conf,
         lambda p: p["matrix"].update(data="@@not base64@@"),
         "/matrix/data",
+        "semantic",
     )
     invalid(
         "confusion",

@@ -1,9 +1,10 @@
 """PyTorch adapter: torch.fx symbolic tracing (+ ShapeProp with example inputs), or the module hierarchy.
 
 Tracing goes into every module that has children; a module whose ``forward`` cannot be traced (data-dependent
-control flow) is retried as one opaque node, by class. When the root's own ``forward`` cannot be traced the graph
-falls back to the module hierarchy: leaf modules as nodes, with execution order and shapes from forward hooks when
-example inputs are given.
+control flow) is retried as one opaque node, by class. When the root's own ``forward`` cannot be traced: with example
+inputs torch.export, then the module hierarchy in execution order from forward hooks; without them hierarchical fx
+(``fx-partial``, see ``_torch_partial``: every submodule fx can trace keeps its data flow, unconnected to the others),
+then the bare module hierarchy.
 """
 
 from __future__ import annotations

@@ -15,4 +15,6 @@ mypy --config-file python-shim/pyproject.toml python-shim/modelviz
 echo "== jest"
 npx jest --ci
 echo "== pytest (python + browser end-to-end)"
-pytest -q tests/python tests/e2e bench/graph "$@"
+pytest -q tests/python tests/e2e "$@"
+echo "== pytest (the graph benchmark runner's own tests: their own Playwright instance, so their own process)"
+pytest -q bench/graph

@@ -9,6 +9,7 @@ and 1 MB/s of stream output, over a 3 s window; past either it sends an "IOPub .
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import itertools
 import json
 import os
@@ -259,7 +260,9 @@ def session(
         await kernel.drain(1.0)
 
     try:
-        asyncio.run(scenario())
+        # its own thread and event loop: the session's sync Playwright already runs a loop in this thread
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, scenario()).result()
     finally:
         server.api("DELETE", f"/api/kernels/{kernel.id}")
     return kernel.iopub, results

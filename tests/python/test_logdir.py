@@ -233,6 +233,11 @@ def test_step_rewind_as_event_accumulator(tmp_path: Path, purge_step: int | None
         w.add_scalar("b", -s, s)
         w.add_histogram("h", np.arange(s + 3.0), s)
     w.close()
+    # A restart comes later: its file's timestamp (seconds, the first sort key of event file names, for TensorBoard
+    # and for us) must be newer, or the writers' per-process counter (".9" vs ".10") decides the order.
+    import time
+
+    time.sleep(1.02 - time.time() % 1)
     w = SummaryWriter(str(run), purge_step=purge_step)
     for s in range(5, 8):
         w.add_scalar("a", 100 + s, s)

@@ -448,14 +448,25 @@ def test_forty_tags_stay_within_the_webgl_budget(page: Page) -> None:
     assert 2 <= live_canvases(page) <= 8
     # a second dashboard on the same page shares the budget
     out2 = render(page, scalars_payload(runs=1, tags=6, steps=100, seed=2))
-    drawn: set[str] = set()
     charts = page.locator(f"#{out} .mv-ScalarsChart")
+    # every chart that goes live while scrolling, recorded as it happens (sampling only at each stop could miss a
+    # chart drawn and freed between two samples)
+    page.evaluate(
+        """(id) => { window.mvDrawn = new Set(); const root = document.getElementById(id);
+             new MutationObserver((records) => { for (const r of records)
+               if (r.target.dataset && r.target.dataset.live === 'true' && r.target.dataset.tag)
+                 window.mvDrawn.add(r.target.dataset.tag); })
+               .observe(root, { attributes: true, attributeFilter: ['data-live'], subtree: true });
+             for (const e of root.querySelectorAll('.mv-ScalarsChart[data-live]'))
+               window.mvDrawn.add(e.dataset.tag); }""",
+        out,
+    )
     # three rows of two charts per stop: the view holds about that many
     for i in [*range(0, 40, 6), 39]:
         charts.nth(i).scroll_into_view_if_needed()
         page.wait_for_function("el => el.dataset.live === 'true'", arg=charts.nth(i).element_handle())
-        drawn.update(charts.evaluate_all("els => els.filter(e => e.dataset.live).map(e => e.dataset.tag)"))
         assert live_canvases(page) <= 8
+    drawn = set(page.evaluate("() => [...window.mvDrawn]"))
     assert len(drawn) >= 39
     page.locator(f"#{out2}").scroll_into_view_if_needed()
     wait_live(page, out2, 2)

@@ -17,7 +17,9 @@ import numpy.typing as npt
 
 from .._tensor import encode
 
-GRAPH_VERSION: Final = "1.1"
+GRAPH_VERSION: Final = "1.2"
+# A message's text is one sentence of at most this many characters; the rest goes into its details.
+MESSAGE_CHARS: Final = 200
 HISTOGRAM_BINS: Final = 32
 # Statistics of larger tensors come from an evenly strided sample of about this many values.
 STATS_SAMPLE: Final = 1 << 22
@@ -119,6 +121,18 @@ def weight_stats(values: npt.ArrayLike) -> dict[str, Any]:
     return out
 
 
+def shorten(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at the last word boundary before it, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-(") + "…"
+
+
 class GraphInputError(ValueError):
     """The input is not a model we can read (its message is shown to the user as is)."""
 
@@ -178,6 +192,9 @@ class GraphBuilder:
         self.totals: dict[str, int] = {}
         # Per node: the tensor index of its (first) output, for the text summary.
         self.node_output: list[int] = []
+        # Per node: string index of its short attribute summary (-1 none) and the node it is folded into (-1 drawn).
+        self.node_brief: list[int] = []
+        self.node_fold: list[int] = []
 
     # -- tables ---------------------------------------------------------------------------------------------------
     def string(self, text: str) -> int:
@@ -216,7 +233,11 @@ class GraphBuilder:
             self.tensors.append({"shape": list(dims), "dtype": dtype or "unknown"})
         return t
 
-    def node(self, name: str, op: str, group: int = -1, params: int = 0, output: int = -1) -> int:
+    def node(
+        self, name: str, op: str, group: int = -1, params: int = 0, output: int = -1, brief: str | None = None
+    ) -> int:
+        self.node_brief.append(self.string(brief) if brief else -1)
+        self.node_fold.append(-1)
         self.node_name.append(self.string(name))
         self.node_op.append(self.string(op))
         self.node_group.append(group)
@@ -243,8 +264,23 @@ class GraphBuilder:
                 break
             out.append({"key": str(key), "value": summarize_value(value)})
 
-    def message(self, level: str, text: str) -> None:
-        self.messages.append({"level": level, "text": text})
+    def fold(self, node: int, into: int) -> None:
+        """Fold plumbing ``node`` into ``into`` (a viewer hides it by default and shows it in ``into``'s details)."""
+        if node != into:
+            self.node_fold[node] = into
+
+    def message(self, level: str, text: str, details: str | None = None) -> None:
+        """One short sentence (cut at a word boundary past :data:`MESSAGE_CHARS`, the whole text then moving into
+        ``details``) plus optional details; an identical message is kept once."""
+        text = " ".join(text.split())
+        short = shorten(text)
+        if short != text:
+            details = text if not details else f"{text}\n\n{details}"
+        item = {"level": level, "text": short}
+        if details and details.strip() and details.strip() != short:
+            item["details"] = details.strip()
+        if item not in self.messages:
+            self.messages.append(item)
 
     # -- output ---------------------------------------------------------------------------------------------------
     @property
@@ -286,6 +322,10 @@ class GraphBuilder:
             "params": encode(np.asarray(self.node_params, dtype=np.int64), "int64"),
             "output": i32(self.node_output),
         }
+        if any(b >= 0 for b in self.node_brief):
+            p["nodes"]["brief"] = i32(self.node_brief)
+        if any(f >= 0 for f in self.node_fold):
+            p["nodes"]["fold"] = i32(self.node_fold)
         p["edges"] = {"src": i32(self.edge_src), "dst": i32(self.edge_dst), "tensor": i32(self.edge_tensor)}
         p["tensors"] = self.tensors
         p["details"] = details

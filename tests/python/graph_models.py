@@ -224,3 +224,161 @@ def nested_data_dependent() -> Any:
 
     torch.manual_seed(0)
     return Outer()
+
+
+def hf_model(name: str, full: bool = False) -> tuple[Any, dict[str, Any]]:
+    """A Hugging Face model with random weights and its example keyword inputs, nothing downloaded: ``name`` is one of
+    "gpt2", "bert", "t5", "llama", "vit", "whisper". Small configs (2 layers, width 64, sequence 8) unless ``full``:
+    then the real sizes of GPT2 base (12 layers, 768 wide, 50257 tokens), BERT base, T5 small, a 12-layer Llama
+    768 wide, ViT-B/16 and Whisper base. The model is in eval mode; the inputs are seeded."""
+    import torch
+    import transformers as tf
+
+    torch.manual_seed(0)
+    seq = 8 if not full else 32
+    vocab = 1000 if not full else None
+    ids = torch.randint(0, vocab or 1000, (1, seq))
+    mask = torch.ones(1, seq, dtype=torch.long)
+    model: Any
+    if name == "gpt2":
+        small = {"n_layer": 2, "n_embd": 64, "n_head": 4, "vocab_size": 1000, "n_positions": 64}
+        cfg = tf.GPT2Config(**({} if full else {**small, "bos_token_id": 0, "eos_token_id": 0}))
+        model, inputs = tf.GPT2LMHeadModel(cfg), {"input_ids": ids, "attention_mask": mask}
+    elif name == "bert":
+        small = {"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128}
+        cfg = tf.BertConfig(**({} if full else {**small, "vocab_size": 1000, "max_position_embeddings": 64}))
+        inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": torch.zeros(1, seq, dtype=torch.long)}
+        model = tf.BertModel(cfg)
+    elif name == "t5":
+        small = {"num_layers": 2, "num_decoder_layers": 2, "d_model": 64, "d_kv": 16, "num_heads": 4, "d_ff": 128}
+        cfg = tf.T5Config(**({} if full else {**small, "vocab_size": 1000}))
+        dec = torch.randint(0, vocab or 1000, (1, seq // 2))
+        model, inputs = tf.T5Model(cfg), {"input_ids": ids, "attention_mask": mask, "decoder_input_ids": dec}
+    elif name == "llama":
+        size = (
+            {"num_hidden_layers": 12, "hidden_size": 768, "num_attention_heads": 12, "intermediate_size": 2048}
+            if full
+            else {"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128}
+        )
+        cfg = tf.LlamaConfig(
+            **size,
+            num_key_value_heads=size["num_attention_heads"] // 2,
+            vocab_size=32000 if full else 1000,
+            max_position_embeddings=512 if full else 64,
+            bos_token_id=0,
+            eos_token_id=0,
+        )
+        model, inputs = tf.LlamaForCausalLM(cfg), {"input_ids": ids, "attention_mask": mask}
+    elif name == "vit":
+        small = {"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, "intermediate_size": 128}
+        cfg = tf.ViTConfig(**({} if full else {**small, "image_size": 32, "patch_size": 8}), num_labels=10)
+        size = cfg.image_size
+        model, inputs = tf.ViTForImageClassification(cfg), {"pixel_values": torch.randn(1, 3, size, size)}
+    elif name == "whisper":
+        small = {
+            "encoder_layers": 2,
+            "decoder_layers": 2,
+            "d_model": 64,
+            "encoder_attention_heads": 4,
+            "decoder_attention_heads": 4,
+            "encoder_ffn_dim": 128,
+            "decoder_ffn_dim": 128,
+            "vocab_size": 1000,
+            "num_mel_bins": 16,
+            "max_source_positions": 32,
+            "max_target_positions": 32,
+        }
+        tokens = {"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2, "decoder_start_token_id": 1}
+        cfg = tf.WhisperConfig(**({} if full else small), **({} if full else tokens))
+        frames = 2 * cfg.max_source_positions
+        inputs = {
+            "input_features": torch.randn(1, cfg.num_mel_bins, frames),
+            "decoder_input_ids": torch.randint(0, 1000, (1, 4)),
+        }
+        model = tf.WhisperForConditionalGeneration(cfg)
+    else:
+        raise ValueError(f"unknown Hugging Face model {name!r}")
+    return model.eval(), inputs
+
+
+def vit_b16(image_size: int = 224, layers: int = 12) -> Any:
+    """ViT-B/16 as torchvision writes it: a 16x16/16 conv patch embedding, a class token parameter, an encoder of
+    ``layers`` blocks (LayerNorm, nn.MultiheadAttention with 12 heads, MLP 768-3072-768, dropouts) with torch._assert
+    shape checks, and a linear head. Takes a (N, 3, image_size, image_size) tensor."""
+    import torch
+    from torch import nn
+
+    hidden, heads, mlp, patch = 768, 12, 3072, 16
+
+    class MLPBlock(nn.Sequential):
+        def __init__(self) -> None:
+            super().__init__(
+                nn.Linear(hidden, mlp), nn.GELU(), nn.Dropout(0.0), nn.Linear(mlp, hidden), nn.Dropout(0.0)
+            )
+
+    class EncoderBlock(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ln_1 = nn.LayerNorm(hidden, eps=1e-6)
+            self.self_attention = nn.MultiheadAttention(hidden, heads, dropout=0.0, batch_first=True)
+            self.dropout = nn.Dropout(0.0)
+            self.ln_2 = nn.LayerNorm(hidden, eps=1e-6)
+            self.mlp = MLPBlock()
+
+        def forward(self, input: torch.Tensor) -> torch.Tensor:
+            torch._assert(input.dim() == 3, f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
+            x = self.ln_1(input)
+            x, _ = self.self_attention(x, x, x, need_weights=False)
+            x = self.dropout(x)
+            x = x + input
+            y = self.ln_2(x)
+            y = self.mlp(y)
+            return x + y
+
+    class Encoder(nn.Module):
+        def __init__(self, seq_length: int) -> None:
+            super().__init__()
+            self.pos_embedding = nn.Parameter(torch.empty(1, seq_length, hidden).normal_(std=0.02))
+            self.dropout = nn.Dropout(0.0)
+            self.layers = nn.Sequential(*[EncoderBlock() for _ in range(layers)])
+            self.ln = nn.LayerNorm(hidden, eps=1e-6)
+
+        def forward(self, input: torch.Tensor) -> torch.Tensor:
+            torch._assert(input.dim() == 3, f"Expected (batch_size, seq_length, hidden_dim) got {input.shape}")
+            input = input + self.pos_embedding
+            return self.ln(self.layers(self.dropout(input)))
+
+    class VisionTransformer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.image_size = image_size
+            self.patch_size = patch
+            self.hidden_dim = hidden
+            self.conv_proj = nn.Conv2d(3, hidden, kernel_size=patch, stride=patch)
+            self.class_token = nn.Parameter(torch.zeros(1, 1, hidden))
+            self.encoder = Encoder((image_size // patch) ** 2 + 1)
+            self.heads = nn.Sequential()
+            self.heads.add_module("head", nn.Linear(hidden, 1000))
+
+        def _process_input(self, x: torch.Tensor) -> torch.Tensor:
+            n, _c, h, w = x.shape
+            p = self.patch_size
+            torch._assert(h == self.image_size, f"Wrong image height! Expected {self.image_size} but got {h}!")
+            torch._assert(w == self.image_size, f"Wrong image width! Expected {self.image_size} but got {w}!")
+            n_h = h // p
+            n_w = w // p
+            x = self.conv_proj(x)
+            x = x.reshape(n, self.hidden_dim, n_h * n_w)
+            return x.permute(0, 2, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            x = self._process_input(x)
+            n = x.shape[0]
+            batch_class_token = self.class_token.expand(n, -1, -1)
+            x = torch.cat([batch_class_token, x], dim=1)
+            x = self.encoder(x)
+            x = x[:, 0]
+            return self.heads(x)
+
+    torch.manual_seed(0)
+    return VisionTransformer()

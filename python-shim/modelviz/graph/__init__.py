@@ -1,4 +1,5 @@
-"""``modelviz.graph(model, example_inputs=None)``: a model's data-flow graph as a displayable object.
+"""``modelviz.graph(model, example_inputs=None, *, example_kwargs=None)``: a model's data-flow graph as a displayable
+object.
 
 Adapters (``_torch``, ``_keras``, ``_onnx``) are imported only when handed an object of their framework, so
 ``import modelviz`` never imports torch, keras or onnx. A conversion that fails gives a graph whose payload carries
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from .._mime import bundle
@@ -62,12 +64,25 @@ def framework_of(obj: Any) -> str | None:
     return None
 
 
-def graph(model: Any, example_inputs: Any = None, *, stats: bool = True) -> Graph:
+def graph(
+    model: Any,
+    example_inputs: Any = None,
+    *,
+    example_kwargs: Mapping[str, Any] | None = None,
+    stats: bool = True,
+) -> Graph:
     """The graph of a torch ``nn.Module``, a ``keras.Model`` or an ONNX ``ModelProto`` / path / bytes.
 
-    ``example_inputs`` (torch: a tensor or a tuple of tensors) adds shapes and dtypes by shape propagation.
-    ``stats=False`` skips the per-parameter weight statistics. Conversion problems become messages in the
-    payload; only an unsupported type raises ``TypeError``.
+    torch only: ``example_inputs`` is what the model is called with — a tensor, a tuple / list of positional
+    inputs, or a mapping of keyword arguments (a tokenizer's output works as is: ``graph(model, tok("hi",
+    return_tensors="pt"))``); ``example_kwargs`` adds keyword arguments to positional ones. With them the graph gets
+    shapes and dtypes, and models torch.fx cannot trace (Hugging Face transformers, data-dependent control flow) get
+    their data flow from torch.export or from one recorded run. Without them a Hugging Face model uses its own
+    ``dummy_inputs`` when it has usable ones.
+
+    ``stats=False`` skips the per-parameter weight statistics. Conversion problems become messages in the payload
+    (one sentence each, the full reason in their details); nothing is printed; only an unsupported type raises
+    ``TypeError``.
     """
     framework = framework_of(model)
     if framework is None:
@@ -83,7 +98,7 @@ def graph(model: Any, example_inputs: Any = None, *, stats: bool = True) -> Grap
         if framework == "pytorch":
             from ._torch import build_torch
 
-            b = build_torch(model, example_inputs, stats=stats)
+            b = build_torch(model, example_inputs, example_kwargs=example_kwargs, stats=stats)
         elif framework == "keras":
             from ._keras import build_keras
 

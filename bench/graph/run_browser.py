@@ -333,8 +333,9 @@ def screenshot(name: str) -> Path:
 # ---------------------------------------------------------------- Netron
 
 
-def run_netron(pw: Any, path: Path, limit_s: float, key: str, screenshots: bool) -> Netron:
-    """Netron's own server on a free loopback port, a fresh Chromium, navigation to drawn graph, once."""
+def run_netron(pw: Any, path: Path, limit_s: float, shot: Path | None = None) -> Netron:
+    """Netron's own server on a free loopback port, a fresh Chromium, navigation to drawn graph, once; with ``shot``,
+    a screenshot of the drawn page is saved there (outside the timing)."""
     import netron
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -364,8 +365,8 @@ def run_netron(pw: Any, path: Path, limit_s: float, key: str, screenshots: bool)
             return Netron("alert", (time.monotonic() - t0) * 1000, detail=f"Netron: {message[:200]}")
         ms = float(page.evaluate(TWO_FRAMES))
         nodes = int(page.evaluate("() => document.querySelectorAll('#nodes > g.node').length"))
-        if screenshots:
-            page.screenshot(path=str(screenshot(f"bench-graph-netron-{key}")))
+        if shot is not None:
+            page.screenshot(path=str(shot))
         return Netron("drawn", ms, nodes=nodes, heap_mb=heap_mb(page), peaks_mb=process_peaks_mb(browser))
     finally:
         browser.close()
@@ -538,7 +539,8 @@ def main() -> None:
                 n = Netron("skipped", detail="--no-netron")
             else:
                 limit = args.netron_limit_50k if key == "50k" else args.netron_limit
-                n = run_netron(pw, files[key], limit, key, args.screenshots)
+                shot = screenshot(f"bench-graph-netron-{key}") if args.screenshots else None
+                n = run_netron(pw, files[key], limit, shot)
             for text in report(ours[key], n):
                 print(text, flush=True)
     print(

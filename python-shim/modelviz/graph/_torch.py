@@ -54,7 +54,7 @@ _module_types = module_types
 _tensor_metas = tensor_metas
 _totals = totals
 
-_REASON_CHARS: Final = 160
+_REASON_CHARS: Final = 120
 _DETAIL_CHARS: Final = 2000
 
 Failure = tuple[str, BaseException]
@@ -144,8 +144,8 @@ def _build(model: torch.nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
                     b,
                     failures,
                     "info",
-                    f"Traced with torch.export on the model's own dummy inputs ({shapes}): give example_inputs for "
-                    "your shapes.",
+                    f"Traced with torch.export on example inputs the model describes itself ({shapes}): give "
+                    "example_inputs for yours.",
                 )
                 return b
         try:
@@ -203,17 +203,35 @@ def _fallback(b: GraphBuilder, failures: list[Failure], level: str, text: str, f
 
 
 def _dummy_inputs(model: torch.nn.Module) -> dict[str, Any] | None:
-    """A Hugging Face model's ``dummy_inputs`` when every one of them is a tensor argument of its forward."""
+    """Inputs a Hugging Face model describes itself: its ``dummy_inputs`` when they are all tensor arguments of its
+    forward, else one example of its ``main_input_name`` built from its config (images, audio features), plus one
+    decoder token for an encoder-decoder. None for anything else."""
     try:
-        value = getattr(model, "dummy_inputs", None)
-        if not isinstance(value, Mapping):
-            return None
         params = inspect.signature(model.forward).parameters
+        value = getattr(model, "dummy_inputs", None)
+        if isinstance(value, Mapping) and value:
+            if all(isinstance(v, torch.Tensor) and k in params for k, v in value.items()):
+                return dict(value)
+        config = vars(model).get("config")
+        main = getattr(model, "main_input_name", None)
+        if config is None or main not in params:
+            return None
+        out: dict[str, Any] = {}
+        if main == "pixel_values":
+            size: Any = config.image_size
+            h, w = (size, size) if isinstance(size, int) else size
+            out[main] = torch.zeros(1, int(getattr(config, "num_channels", 3)), int(h), int(w))
+        elif main == "input_features":
+            frames = 2 * int(config.max_source_positions)
+            out[main] = torch.zeros(1, int(config.num_mel_bins), frames)
+        else:
+            return None
+        if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in params:
+            start = getattr(config, "decoder_start_token_id", None)
+            out["decoder_input_ids"] = torch.full((1, 1), start if isinstance(start, int) else 0, dtype=torch.long)
+        return out
     except Exception:
         return None
-    if not value or not all(isinstance(v, torch.Tensor) and k in params for k, v in value.items()):
-        return None
-    return dict(value)
 
 
 # -- fallback: hierarchical fx (``fx-partial``) --
@@ -230,18 +248,23 @@ def _build_partial(model: torch.nn.Module, failures: list[Failure], stats: bool)
 
     reason = _reason(failures)
     if unit_failures:
-        reason += "; torch.fx could not trace the forward of " + "; ".join(
-            f"{label(p, c)}: {t}" for p, c, t, _ in unit_failures
+        listed = "; ".join(
+            f"{label(p, c)}: {first_line(RuntimeError(t), _REASON_CHARS)}" for p, c, t, _ in unit_failures[:3]
         )
+        more = f"; and {len(unit_failures) - 3} more" if len(unit_failures) > 3 else ""
+        reason += f"; torch.fx could not trace the forward of {listed}{more}"
     else:
         reason += "; traced again with optional arguments fixed to their defaults and the attention fast path off"
     b.source["fallback_reason"] = reason
     split = [label(path, cls) for path, cls, _, is_split in unit_failures if is_split]
-    details = _details(failures)
+    details = "\n\n".join(
+        [_details(failures), *(f"torch.fx could not trace {label(p, c)}: {t}" for p, c, t, _ in unit_failures)]
+    ).strip()
     if split:
+        which = ", ".join(split) if len(split) <= 2 else f"{split[0]}, {split[1]} and {len(split) - 2} more modules"
         b.message(
             "warning",
-            f"Could not trace {', '.join(split)}: shown as its submodules, each with its own data flow, unconnected "
+            f"Could not trace the forward of {which}: shown as submodules, each with its own data flow, unconnected "
             "(give example_inputs for the full graph).",
             details=details or None,
         )

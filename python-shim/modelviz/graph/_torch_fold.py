@@ -11,6 +11,8 @@ consumers, and shows them in the details of the node they are folded into):
   ``arange`` position ids and the masks built from them, folded into their first drawn consumer.
 - *selectors*: ``getitem`` taking one tensor out of a multi-output op (``lstm(x)[0]``, ``split``, ``topk``), folded
   into that op: contraction then connects the op to the selected tensor's consumers, which is the true data flow.
+  So are *pass-throughs* whose output is their input's data unchanged (``contiguous``, ``alias``, ``detach``, a cast
+  to the dtype the tensor already has, as RMSNorm's ``x.to(float32)`` in a float32 model).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 from torch import fx
 
@@ -46,6 +48,9 @@ _PREFIXES: Final = ("_assert", "sym_", "_sym_", "_check", "_functional_assert", 
 # getattr results that are tensors (x.T), not metadata (x.shape, x.dtype, x.device…).
 _TENSOR_ATTRS: Final = frozenset({"T", "mT", "H", "mH", "real", "imag", "data", "grad"})
 _SCALAR_MODULES: Final = frozenset({"_operator", "operator", "builtins", "math"})
+# Calls whose output is their input's data, unchanged: folded into their producer like selectors.
+_PASS_THROUGH: Final = frozenset({"alias", "contiguous", "detach", "clone", "lift_fresh_copy"})
+_CASTS: Final = frozenset({"to", "_to_copy", "type", "type_as", "float"})
 # Calls that return a tuple of tensors (when fx has no shapes to tell).
 _MULTI_OUTPUT: Final = frozenset(
     {"split", "chunk", "unbind", "topk", "sort", "max", "min", "median", "mode", "kthvalue", "lstm", "gru", "rnn_tanh"}
@@ -84,7 +89,21 @@ def fx_plumbing(nodes: Iterable[fx.Node]) -> tuple[set[fx.Node], set[fx.Node]]:
                 plumbing.add(node)
             elif node.target is operator.getitem and _selects_output(node):
                 selectors.add(node)
+        elif name in _PASS_THROUGH or (name in _CASTS and _same_dtype(node)):
+            selectors.add(node)
     return plumbing, selectors
+
+
+def _dtype(value: Any) -> Any:
+    meta = value.meta.get("val", value.meta.get("tensor_meta")) if isinstance(value, fx.Node) else None
+    return getattr(meta, "dtype", None)
+
+
+def _same_dtype(node: fx.Node) -> bool:
+    """A cast to the dtype the tensor already has (``x.to(torch.float32)`` of a float32 ``x``): the same data."""
+    src = node.args[0] if node.args else None
+    out = _dtype(node)
+    return out is not None and out == _dtype(src)
 
 
 def _selects_output(node: fx.Node) -> bool:

@@ -207,8 +207,8 @@ def test_gpt2_details_briefs_and_shapes() -> None:
     assert str(cfg.n_embd) in by_op["layer_norm"]
     assert all(b is None or len(b) <= 16 for b in br)
     logits = model(**inputs).logits
-    out = nm.index("output")
-    assert list(p["tensors"][int(col(p, "nodes", "output")[out])]["shape"]) == list(logits.shape)
+    out = int(col(p, "nodes", "output")[nm.index("output")])
+    assert out >= 0 and p["tensors"][out]["shape"] == list(logits.shape)
     # edges carry the tensors' shapes: the input ids go in as [1, 8] int64
     src, dst, ten = col(p, "edges", "src"), col(p, "edges", "dst"), col(p, "edges", "tensor")
     first = [t for s, t in zip(src, ten, strict=True) if nm[s] == "input_ids"]

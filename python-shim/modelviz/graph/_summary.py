@@ -32,14 +32,20 @@ def _path(b: GraphBuilder, group: int) -> str:
 
 
 def summary(b: GraphBuilder) -> str:
-    """One row per node (name, op, output shape, params); long tables keep their head and tail."""
+    """One row per drawn node (name, op with its brief, output shape, params); folded plumbing is counted, not
+    listed; long tables keep their head and tail."""
     header = f"{b.title or 'Model'} ({b.framework}"
     if b.source.get("method"):
         header += f", {b.source['method']}"
     header += ")"
-    shown = list(range(b.n_nodes))
+    drawn = [i for i in range(b.n_nodes) if b.node_fold[i] < 0]
+    hosted: dict[int, int] = {}  # parameters of folded nodes (a class token read), shown with their host
+    for i, into in enumerate(b.node_fold):
+        if into >= 0 and b.node_params[i]:
+            hosted[into] = hosted.get(into, 0) + b.node_params[i]
+    shown = drawn
     if len(shown) > MAX_ROWS:
-        shown = [*shown[:HEAD_ROWS], -1, *shown[b.n_nodes - (MAX_ROWS - HEAD_ROWS) :]]
+        shown = [*drawn[:HEAD_ROWS], -1, *drawn[len(drawn) - (MAX_ROWS - HEAD_ROWS) :]]
     rows = []
     for i in shown:
         if i < 0:
@@ -49,9 +55,12 @@ def summary(b: GraphBuilder) -> str:
         group = _path(b, b.node_group[i])
         if group and not name.startswith((group + ".", "/")):
             name = f"{group}/{name}"
-        params = b.node_params[i]
-        rows.append((_cell(name), _cell(b.strings[b.node_op[i]], 28), _shape(b, b.node_output[i]), f"{params:,}"))
-    hidden = max(0, b.n_nodes - MAX_ROWS)
+        params = b.node_params[i] + hosted.get(i, 0)
+        op = b.strings[b.node_op[i]]
+        if b.node_brief[i] >= 0:
+            op = f"{op} {b.strings[b.node_brief[i]]}"
+        rows.append((_cell(name), _cell(op, 32), _shape(b, b.node_output[i]), f"{params:,}"))
+    hidden = max(0, len(drawn) - MAX_ROWS)
     titles = ("Layer (path)", "Type", "Output shape", "Params")
     widths = [max([len(t)] + [len(r[c]) for r in rows]) for c, t in enumerate(titles)]
 
@@ -68,7 +77,9 @@ def summary(b: GraphBuilder) -> str:
         trainable = b.totals["trainable_params"]
         lines.append(f"Trainable params: {trainable:,}")
         lines.append(f"Non-trainable params: {total - trainable:,}")
-    lines.append(f"Nodes: {b.n_nodes:,}  Edges: {len(b.edge_src):,}  Groups: {len(b.group_name):,}")
+    folded = b.n_nodes - len(drawn)
+    nodes = f"Nodes: {b.n_nodes:,}" + (f" ({folded:,} plumbing folded)" if folded else "")
+    lines.append(f"{nodes}  Edges: {len(b.edge_src):,}  Groups: {len(b.group_name):,}")
     for m in b.messages:
         lines.append(f"{m['level']}: {m['text']}")
     return "\n".join(lines)

@@ -59,7 +59,10 @@ def build_export(model: torch.nn.Module, ep: Any, stats: bool) -> GraphBuilder:
     for node in ep.graph.nodes:
         if node.op == "placeholder" and node.name in hidden:
             continue
-        outs = [b.tensor(shape, dtype) for shape, dtype in tensor_metas(node.meta.get("val"))]
+        val = node.meta.get("val")
+        if node.op == "output":  # the exporter keeps no value on the output node: its inputs' values
+            val = [a.meta.get("val") for a in node.all_input_nodes]
+        outs = [b.tensor(shape, dtype) for shape, dtype in tensor_metas(val)]
         own = [(param_of[a.name], named[param_of[a.name]]) for a in node.all_input_nodes if a.name in param_of]
         infos, count = params.infos(own)
         path, cls = _scope(node)

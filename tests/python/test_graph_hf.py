@@ -430,3 +430,41 @@ def test_no_edges_when_no_tensor_identity_can_be_matched() -> None:
     assert sorted(names(p)) == ["a", "b", "output", "x"]
     texts = " ".join(m["text"] for m in p["messages"])
     assert "no edges" in texts and "left torch 3 times" in texts
+
+
+@pytest.mark.parametrize("name", ["gpt2", "t5"])
+def test_recorded_run_of_a_hugging_face_model_is_its_data_flow(
+    name: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Were torch.export to fail, one recorded run still gives the real graph: inputs to output, attention, residuals,
+    wired by tensor identity; the condition checks of the run (mask.sum() == n) folded away."""
+    from modelviz.graph import _torch
+
+    def no_export(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("torch.export is not available here")
+
+    monkeypatch.setattr(_torch, "export", no_export)
+    model, inputs = gm.hf_model(name)
+    before = Snapshot(model)
+    capfd.readouterr()
+    p = payload_of(modelviz.graph(model, inputs))
+    assert capfd.readouterr() == ("", "")
+    before.check()
+    assert p["source"]["method"] == "hooks" and "not available" in p["source"]["fallback_reason"]
+    check_data_flow(p, set(inputs))
+    check_messages(p)
+    assert {ops(p)[i] for i in drawn(p)} & ATTENTION
+    group, cls, layer = HF[name]
+    assert residual(p, layer)
+    assert p["strings"][col(p, "groups", "type")[group_paths(p).index(group)]] == cls
+    assert p["totals"]["params"] == sum(q.numel() for q in model.parameters()) == int(col(p, "nodes", "params").sum())
+
+
+def test_multi_output_selection_folds_into_its_op() -> None:
+    model = gm.lstm_tagger()
+    p = payload_of(modelviz.graph(model, torch.randint(0, 50, (2, 5))))
+    nm, fold = names(p), fold_col(p)
+    picks = [i for i, o in enumerate(ops(p)) if o == "getitem"]  # seq, _ = lstm(x): both outputs picked
+    assert len(picks) == 2 and all(fold[i] == nm.index("lstm") for i in picks)
+    assert contracted(p)[nm.index("out")] == {nm.index("lstm")}  # the viewer's edge: lstm -> out
+    assert briefs(p)[nm.index("lstm")] == "16→32 \u00d72 bi"

@@ -32,6 +32,7 @@ from ._torch_base import (
 )
 from ._torch_brief import module_brief
 from ._torch_fold import fold
+from ._torch_quiet import no_cache
 
 # Tensor methods through which data leaves torch: the flow past them cannot be followed by identity.
 _EXITS: Final = frozenset({"numpy", "tolist", "__array__", "__reduce_ex__", "__deepcopy__"})
@@ -68,6 +69,20 @@ class _Recorder:
         self.op_names: dict[str, int] = {}
         self.unknown = 0
         self.exits = 0
+        self.ops: set[int] = set()  # torch operations (not module calls, inputs or the output)
+
+    def dead_ends(self) -> set[int]:
+        """Operations whose results feed nothing drawn (``mask.sum() == 0`` deciding a branch, a cache update):
+        bookkeeping of the run, folded into what they read."""
+        users: dict[int, list[int]] = {}
+        for i in self.order:
+            for p in self.preds[i]:
+                users.setdefault(p, []).append(i)
+        dead: set[int] = set()
+        for i in reversed(self.order):
+            if i in self.ops and all(u in dead for u in users.get(i, ())):
+                dead.add(i)
+        return dead
 
     # -- tensors --
     def source(self, t: torch.Tensor) -> int | None:
@@ -223,6 +238,7 @@ class _Recorder:
             self.b.detail(i).params.extend(infos)
         self.add(i, ins, root=bool(infos))
         self.outputs(i, outs)
+        self.ops.add(i)
 
 
 class _Mode(TorchFunctionMode):
@@ -263,7 +279,7 @@ def build_hooks(
     error: str | None = None
     try:
         rec.model_inputs(model, args, kwargs)
-        with eval_mode(model), _Mode(rec):
+        with eval_mode(model), no_cache(model), _Mode(rec):
             out = model(*args, **kwargs)
         rec.busy = True
         rec.model_output(out)
@@ -277,11 +293,18 @@ def build_hooks(
         add_units(b, model, Params(stats), set(), containers=True)
         totals(b, model)
         return error
-    fold(b, rec.order, rec.preds, roots=rec.roots, keep=rec.keep)
-    missing = add_units(b, model, params, set(rec.calls))
+    fold(b, rec.order, rec.preds, roots=rec.roots, keep=rec.keep, plumbing=rec.dead_ends())
+    idle = [name for name, m in _units(model) if name not in rec.calls]
+    # a module that did not run but whose weights did (tied to a module that ran) has nothing left to show
+    with_params = {name for name, m in _units(model) if any(id(q) not in params.seen for q in m.parameters())}
+    add_units(b, model, params, set(rec.calls) | (set(idle) - with_params))
     totals(b, model)
-    if missing:
-        b.message("info", f"{missing} modules did not run on the example inputs: shown unconnected")
+    if idle:
+        shown = sorted(set(idle) & with_params)
+        text = f"{_count(len(idle), 'module')} did not run on the example inputs" + (
+            f"; {_count(len(shown), 'module')} holding parameters shown unconnected." if shown else "."
+        )
+        b.message("info", text, details="\n".join(idle))
     if rec.exits:
         b.message(
             "warning",
@@ -305,6 +328,24 @@ def _reset(b: GraphBuilder) -> None:
     b.edge_dst.clear()
     b.edge_tensor.clear()
     b.details.clear()
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _units(model: torch.nn.Module) -> list[tuple[str, torch.nn.Module]]:
+    """The modules shown as one node: leaves, and built-ins kept opaque (not their insides)."""
+    out: list[tuple[str, torch.nn.Module]] = []
+    inside: tuple[str, ...] = ()
+    for name, m in model.named_modules():
+        if name and any(name.startswith(p) for p in inside):
+            continue
+        if isinstance(m, OPAQUE):
+            inside += (f"{name}.",)
+        if is_unit(m):
+            out.append((name, m))
+    return out
 
 
 def add_units(

@@ -173,7 +173,7 @@ def _build(model: torch.nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
         _fallback(b, failures, "warning", text, first=True)
     else:
         b.source["method"] = "module-tree"
-        failures.append(("running the model on the example inputs", RuntimeError(error)))
+        failures.append(("running the model on the example inputs", error))
         _fallback(b, failures, "warning", f"{name} could not be traced or run: showing its modules without edges.")
     return b
 

@@ -70,10 +70,14 @@ def placeholder_values(gm: fx.GraphModule, args: tuple[Any, ...], kwargs: Mappin
     """The example inputs in placeholder order: positional first, then by parameter name, else the default."""
     rest = dict(kwargs)
     values: list[Any] = []
-    for k, node in enumerate(n for n in gm.graph.nodes if n.op == "placeholder"):
+    placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
+    for k, node in enumerate(placeholders):
         name = str(node.target)
-        if name.startswith("*"):
-            raise TypeError(f"forward takes {name}: cannot place keyword inputs")
+        if name.startswith("*"):  # *args takes the remaining positional inputs; nothing can follow it here
+            if name.startswith("**") or k != len(placeholders) - 1:
+                raise TypeError(f"forward takes {name}: cannot place the example inputs")
+            values.extend(args[k:])
+            break
         if k < len(args):
             values.append(args[k])
         elif name in rest:

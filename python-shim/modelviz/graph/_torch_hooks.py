@@ -267,24 +267,24 @@ def build_hooks(
     kwargs: dict[str, Any],
     stats: bool,
     b: GraphBuilder,
-) -> str | None:
-    """Record one run of ``model`` into ``b``; returns the error text if the run failed (``b`` then holds the
-    modules without edges)."""
+) -> BaseException | None:
+    """Record one run of ``model`` into ``b``; returns the error if the run failed (``b`` then holds the modules
+    without edges)."""
     params = Params(stats)
     rec = _Recorder(b, model, params)
     handles = []
-    for m in model.modules():
-        handles.append(m.register_forward_pre_hook(rec.pre_hook, with_kwargs=True))
-        handles.append(m.register_forward_hook(rec.post_hook, with_kwargs=True))
-    error: str | None = None
+    error: BaseException | None = None
     try:
+        for m in model.modules():
+            handles.append(m.register_forward_pre_hook(rec.pre_hook, with_kwargs=True))
+            handles.append(m.register_forward_hook(rec.post_hook, with_kwargs=True))
         rec.model_inputs(model, args, kwargs)
         with eval_mode(model), no_cache(model), _Mode(rec):
             out = model(*args, **kwargs)
         rec.busy = True
         rec.model_output(out)
     except Exception as e:
-        error = f"{type(e).__name__}: {e}"
+        error = e
     finally:
         for h in handles:
             h.remove()

@@ -115,9 +115,10 @@
         error: errorOf(cell),
       };
     },
-    /** Expands `path`'s ancestors and `path` (a group of cell `index`'s graph), then zooms so that the group fills
-     * about 85% of the view, centred. Returns the group's box before and after, or null without such a group. */
-    async zoomTo(index, path) {
+    /** Expands `path`'s ancestors, `path` (a group of cell `index`'s graph) and the groups in `inside` (its
+     * subgroups, parents first), then zooms onto the group: 85% of the view's width, centred, or its top at the top
+     * of the view when it is taller than the view. Returns the group's box before and after, or null without it. */
+    async zoomTo(index, path, inside) {
       const cell = notebook().content.widgets[index];
       const view = cell.node.querySelector('.mv-GraphView');
       const g = view && view.mvGraph;
@@ -130,14 +131,20 @@
         await g.expand(parts.slice(0, i).join('/'));
         await idle();
       }
+      for (const p of inside) {
+        await g.expand(p);
+        await idle();
+      }
       const box = g.locate(path);
       if (!box) return null;
       const stage = view.querySelector('.mv-GraphStage') || view;
       const rect = stage.getBoundingClientRect();
-      const factor = Math.min((0.85 * rect.width) / box.w, (0.85 * rect.height) / box.h);
+      // as wide as 85% of the view (the view caps the zoom), its top at the top of the view: a tall block is read
+      // from its beginning at a legible zoom, as Netron shows a graph from its top at 100%
+      const factor = (0.85 * rect.width) / box.w;
       const cx = box.x + box.w / 2;
       const cy = box.y + box.h / 2;
-      // the view's own wheel zoom (exp(-deltaY * 0.0015)) around the group's centre, then a pan to centre it
+      // the view's own wheel zoom (exp(-deltaY * 0.0015)) around the group's centre, then a pan
       stage.dispatchEvent(
         new WheelEvent('wheel', {
           deltaY: -Math.log(factor) / 0.0015,
@@ -148,7 +155,11 @@
         }),
       );
       const after = g.locate(path);
-      if (after) g.panBy(rect.width / 2 - (after.x + after.w / 2), rect.height / 2 - (after.y + after.h / 2));
+      if (after)
+        g.panBy(
+          rect.width / 2 - (after.x + after.w / 2),
+          Math.max(rect.height / 2 - (after.y + after.h / 2), 16 - after.y),
+        );
       await idle();
       await frame();
       await frame();

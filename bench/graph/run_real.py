@@ -4,8 +4,8 @@ ViT-B/16, GPT2 (base), BERT (base) and a small Llama, built in code with random 
 Per model, in a fresh Python process (so that memory figures are the call's own):
   graph/kernel-<m>          ours: modelviz.graph(model)                    anchor: one forward pass (torch.no_grad)
   graph/kernel-<m>-inputs   ours: modelviz.graph(model, example_inputs=…)  anchor: the same forward pass
-and, in another fresh process, on the model's torch.onnx export (dynamo exporter; ``--exporters`` adds the legacy
-TorchScript one as ``-onnx-legacy``):
+and on the model's torch.onnx export (the dynamo exporter's, and the legacy TorchScript one's as ``-onnx-legacy``),
+each side alone in a fresh process:
   graph/kernel-<m>-onnx     ours: modelviz.graph(path)                     anchor: onnx.load(path)
   graph/memory-<m>-onnx     ours: peak resident memory of that process     anchor: the same for onnx.load
 Example inputs are a dict of keyword tensors (input_ids, attention_mask) for the Hugging Face models, an image
@@ -155,18 +155,21 @@ def worker_torch(name: str, size: str, reps: int) -> dict[str, Any]:
     }
 
 
-def worker_onnx(path: str, reps: int) -> dict[str, Any]:
+def worker_onnx(path: str, reps: int, side: str) -> dict[str, Any]:
+    """One side on one ONNX file, alone in its process (``ours``: modelviz.graph(path); ``load``: onnx.load(path)), so
+    that the process's peak is that side's own and not memory the other side's calls left with the allocator."""
     import onnx
 
     modelviz = modelviz_module()
     modelviz_module("modelviz.graph._onnx")  # imports paid before the baseline, as in a kernel that imported them
     baseline = rss_mb()
-    calls = measure({"graph": lambda: modelviz.graph(path), "load": lambda: onnx.load(path)}, reps)
+    fn = (lambda: modelviz.graph(path)) if side == "ours" else (lambda: onnx.load(path))
+    calls = measure({side: fn}, reps)[side]
     return {
         "baseline_mb": baseline,
         "file_mb": os.path.getsize(path) / 1e6,
-        "calls": {k: c.summary() for k, c in calls.items()},
-        "payload": payload_facts(calls["graph"].result),
+        "calls": calls.summary(),
+        "payload": payload_facts(calls.result) if side == "ours" else None,
         "peak_reset": reset_peak(),
     }
 
@@ -261,35 +264,40 @@ def report_torch(name: str, r: dict[str, Any]) -> list[str]:
     return out
 
 
-def report_onnx(name: str, exporter: str, r: dict[str, Any]) -> list[str]:
+def report_onnx(name: str, exporter: str, ours: dict[str, Any], load: dict[str, Any]) -> list[str]:
+    """The ONNX lines from the two workers on one file: ``ours`` (modelviz.graph(path)), ``load`` (onnx.load(path))."""
     tag = f"graph/kernel-{name}-onnx" + ("" if exporter == "dynamo" else f"-{exporter}")
-    if "error" in r:
-        return [f"{tag}   not measured: {r['error']}"]
-    c = r["calls"]
-    ours, load = median_s(c["graph"]), median_s(c["load"])
+    bad = ours.get("error") or load.get("error")
+    if bad:
+        return [f"{tag}   not measured: {bad}"]
+    c, a = ours["calls"], load["calls"]
+    t_ours, t_load = median_s(c), median_s(a)
     out = [
         line(
             tag,
-            fmt_s(ours),
-            f"anchor(onnx.load) {fmt_s(load)}",
-            ratio(ours, load, "faster", "slower"),
-            f"{exporter} export, file {r['file_mb']:.0f} MB; {spread(c['graph'])}; {payload_text(r['payload'])}",
+            fmt_s(t_ours),
+            f"anchor(onnx.load) {fmt_s(t_load)}",
+            ratio(t_ours, t_load, "faster", "slower"),
+            f"{exporter} export, file {ours['file_mb']:.0f} MB; {spread(c)}; {payload_text(ours['payload'])}",
         )
     ]
     if exporter == "dynamo":
-        peak, anchor_peak = c["graph"]["rss_peak_mb"], c["load"]["rss_peak_mb"]
+        peak, anchor_peak = c["rss_peak_mb"], a["rss_peak_mb"]
         target = ONNX_TARGET_MB.get(name)
         verdict = f"; target < {target:.0f} MB: {'meets' if peak < target else 'MISSES'}" if target else ""
-        reset = "" if r["peak_reset"] else "; CHECK: peaks not resettable here, figures are the process's peak so far"
+        own = (
+            f"the call's own +{c['peak_mb']:.0f} MB, onnx.load's +{a['peak_mb']:.0f} MB"
+            if ours["peak_reset"]
+            else "CHECK: peaks not resettable here (/proc/self/clear_refs), so no per-call figures"
+        )
         out.append(
             line(
                 f"graph/memory-{name}-onnx",
                 f"{peak:.0f} MB",
                 f"anchor(onnx.load) {anchor_peak:.0f} MB",
                 ratio(peak, anchor_peak, "smaller", "larger"),
-                f"peak resident memory of the process during the call (imports and interpreter "
-                f"{r['baseline_mb']:.0f} MB included); the call's own +{c['graph']['peak_mb']:.0f} MB, onnx.load's "
-                f"+{c['load']['peak_mb']:.0f} MB; file {r['file_mb']:.0f} MB{verdict}{reset}",
+                f"peak resident memory of a process doing only that (interpreter and imports "
+                f"{ours['baseline_mb']:.0f} MB included); {own}; file {ours['file_mb']:.0f} MB{verdict}",
             )
         )
     return out
@@ -310,7 +318,10 @@ def main() -> None:
 
     if args.worker:
         kind, what = args.worker
-        result = worker_torch(what, args.size, args.reps) if kind == "torch" else worker_onnx(what, args.reps)
+        if kind == "torch":
+            result = worker_torch(what, args.size, args.reps)
+        else:
+            result = worker_onnx(what, args.reps, side=kind.split("-", 1)[1])
         print(RESULT + json.dumps(result), flush=True)
         return
 
@@ -328,9 +339,10 @@ def main() -> None:
             if path is None:
                 print(f"graph/kernel-{name}-onnx{'' if exporter == 'dynamo' else '-' + exporter}   not measured: {why}")
                 continue
-            r = run_worker(["--worker", "onnx", str(path), "--reps", str(args.reps)])
+            ours = run_worker(["--worker", "onnx-ours", str(path), "--reps", str(args.reps)])
+            load = run_worker(["--worker", "onnx-load", str(path), "--reps", str(args.reps)])
             loads.append(os.getloadavg()[0])
-            for text in report_onnx(name, exporter, r):
+            for text in report_onnx(name, exporter, ours, load):
                 print(text, flush=True)
     modelviz = modelviz_module()
     sources = ", ".join(f"{m}: {real_models.source(m)}" for m in args.models)

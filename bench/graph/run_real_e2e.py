@@ -120,6 +120,11 @@ class CellRuns:
     def ms(self) -> list[float]:
         return [float(r["ms"]) for r in self.warm]
 
+    def median_round(self) -> dict[str, Any]:
+        """The round after the first whose time is the median (the lower middle one of an even count)."""
+        ranked = sorted(self.warm, key=lambda r: float(r["ms"]))
+        return ranked[(len(ranked) - 1) // 2]
+
 
 @dataclass
 class ModelRun:
@@ -177,6 +182,7 @@ def anchor_fields(ours_ms: float, netron_ms: float | None, netron_text: str, no_
 
 
 def breakdown(r: dict[str, Any]) -> str:
+    """Where the median round's time went: the output reached the page, the kernel's own time, then the drawing."""
     k = kernel_s(r.get("execution"))
     kernel = f", kernel {k:.2f} s" if k is not None else ""
     if r.get("outputMs") is None:
@@ -209,12 +215,12 @@ def report(run: ModelRun, no_netron: bool) -> list[str]:
             continue
         ms = statistics.median(cell.ms())
         anchor, rel = anchor_fields(ms, netron_ms, netron_text, no_netron)
-        last = cell.warm[-1]
+        mid = cell.median_round()
         detail = [
             f"{what}, run -> drawn, {spread(cell.ms())}",
             f"first in the fresh kernel {fmt(cell.rounds[0]['ms'])}",
-            breakdown(last),
-            shown(last),
+            breakdown(mid),
+            shown(mid),
             f"{netron_text} ({file_text})" if not no_netron else file_text,
         ]
         if cell.error:
@@ -251,15 +257,34 @@ def summary_table(runs: list[ModelRun]) -> list[str]:
 # ---------------------------------------------------------------- driving JupyterLab
 
 
+def source_labextension() -> Path | None:
+    """The source tree's own labextension build (python-shim/modelviz/labextension, written by ``npm run build``)
+    when the kernel's modelviz is the source tree's: the renderer then comes from the same tree as the kernel side,
+    not from the wheel installed into .venv at the last setup."""
+    modelviz_dir = Path(str(modelviz_module().__file__)).parent
+    built = modelviz_dir / "labextension"
+    if modelviz_dir.parent == ROOT / "python-shim" and (built / "package.json").exists():
+        return built
+    return None
+
+
 def start_lab(base: Path) -> Any:
     """tests/e2e/conftest.py's LabServer, its kernels importing modelviz from where this process does (the source
-    tree with PYTHONPATH=python-shim, else the installed wheel) and the repository root (bench.graph.real_models)."""
+    tree with PYTHONPATH=python-shim, else the installed wheel) and the repository root (bench.graph.real_models);
+    with the source tree's modelviz, JupyterLab is handed the source tree's labextension build first (JUPYTER_PATH
+    comes before the environment's data directory)."""
     from tests.e2e.conftest import LabServer
 
     modelviz = modelviz_module()
     paths = [str(Path(str(modelviz.__file__)).parents[1]), str(ROOT), os.environ.get("PYTHONPATH", "")]
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    built = source_labextension()
+    if built is not None:
+        data = base / "jupyter"
+        (data / "labextensions" / "@modelviz").mkdir(parents=True, exist_ok=True)
+        (data / "labextensions" / "@modelviz" / "labextension").symlink_to(built, target_is_directory=True)
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(data), os.environ.get("JUPYTER_PATH")) if p)
     lab = LabServer(base)
     for plugin, values in LAB_SETTINGS.items():
         pkg, name = plugin.rsplit("/", 1)
@@ -355,12 +380,13 @@ def screenshots(page: Any, name: str, run: ModelRun, shots: Path) -> None:
             if block is None:
                 run.notes.append(f"{suffix}: no numbered block to zoom onto")
                 continue
-            zoomed = page.evaluate("([i, p]) => window.labBench.zoomTo(i, p)", [index, block])
+            inside = sorted((p for p in paths.get(key, []) if p.startswith(block + "/")), key=lambda p: p.count("/"))
+            zoomed = page.evaluate("([i, p, s]) => window.labBench.zoomTo(i, p, s)", [index, block, inside])
             if zoomed is None:
                 run.notes.append(f"{suffix}: block {block} not drawn, no zoomed screenshot")
                 continue
             screenshot_cell(page, index, shots / f"netron-compare-{name}-{suffix}-block.png")
-            run.notes.append(f"{suffix}-block: zoomed onto {block}")
+            run.notes.append(f"{suffix}-block: zoomed onto {block}, its {len(inside)} subgroups expanded")
         except Exception as e:
             run.notes.append(f"{suffix} screenshots: {str(e).splitlines()[0][:200]}")
 
@@ -369,13 +395,16 @@ def screenshots(page: Any, name: str, run: ModelRun, shots: Path) -> None:
 
 
 def labextension_text() -> str:
-    """Which build of our JupyterLab renderer the server serves (the one installed into .venv with the wheel)."""
-    pkg = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@modelviz"
-    found = sorted(pkg.glob("*/package.json"))
-    if not found:
-        return "no @modelviz labextension installed in this environment"
-    built = datetime.fromtimestamp(found[0].stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    return f"@modelviz/{found[0].parent.name} installed {built}"
+    """Which build of our JupyterLab renderer the server serves, and when it was built."""
+    built = source_labextension()
+    if built is None:
+        found = sorted((Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@modelviz").glob("*/package.json"))
+        if not found:
+            return "no @modelviz labextension installed in this environment"
+        built = found[0].parent
+    stamp = max((f.stat().st_mtime for f in (built / "static").glob("*.js")), default=built.stat().st_mtime)
+    when = datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
+    return f"labextension {built} (built {when})"
 
 
 def main() -> None:

@@ -81,6 +81,7 @@ def test_e2e_lines_are_counted_whatever_netron_did(netron: list[Netron], ratio_t
     text = re.sub(r"\s+", " ", lines[0])
     assert "ours 1.00 s" in text  # the median of the rounds after the first (1000, 1200, 800)
     assert "first in the fresh kernel 3.00 s" in text
+    assert "output in the page at 0.80 s, drawn 0.20 s after it" in text  # the breakdown of the median round
     assert ratio_text in text
 
 
@@ -143,12 +144,13 @@ def test_kernel_lines_are_counted_and_say_what_failed() -> None:
     lines = rr.report_torch("gpt2", r)
     assert bench_counts("\n".join(lines)) == 2
     assert "10 nodes (6 drawn, 4 folded)" in lines[1] and "ours 200 ms" in lines[1]
-    onnx = {"calls": {"graph": calls, "load": calls}, "payload": payload, "baseline_mb": 60.0, "file_mb": 498.0,
-            "peak_reset": True}  # fmt: skip
-    lines = rr.report_onnx("gpt2", "dynamo", onnx)
+    ours = {"calls": calls, "payload": payload, "baseline_mb": 60.0, "file_mb": 498.0, "peak_reset": True}
+    load = dict(ours, payload=None, calls=dict(calls, rss_peak_mb=1000.0))
+    lines = rr.report_onnx("gpt2", "dynamo", ours, load)
     assert [ln.split()[0] for ln in lines] == ["graph/kernel-gpt2-onnx", "graph/memory-gpt2-onnx"]
     assert bench_counts("\n".join(lines)) == 2 and "target < 600 MB: meets" in lines[1]
-    failed = rr.report_onnx("gpt2", "legacy", {"error": "worker exited with 1: boom"})
+    assert "ratio 2.0x smaller" in re.sub(r"\s+", " ", lines[1])  # 500 MB against onnx.load's 1000 MB
+    failed = rr.report_onnx("gpt2", "legacy", {"error": "worker exited with 1: boom"}, load)
     assert bench_counts("\n".join(failed)) == 0 and "not measured: worker exited with 1: boom" in failed[0]
 
 

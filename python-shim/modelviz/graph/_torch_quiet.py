@@ -44,10 +44,15 @@ class _Filter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.split(".")[0] not in _LOGGERS:
             return True
-        try:
-            self.captured.add(f"{record.levelname} {record.name}: {record.getMessage()}")
-        except Exception:
-            pass
+        # Swallowed either way; only what torch meant as a warning is worth a line in the details (its debug records,
+        # e.g. torch.__trace's structured-trace payloads, carry no text for a user).
+        if record.levelno >= logging.WARNING:
+            try:
+                text = record.getMessage().strip()
+            except Exception:
+                text = ""
+            if text:
+                self.captured.add(f"{record.levelname} {record.name}: {text}")
         return False
 
 

@@ -4,7 +4,7 @@
 // `notebook:run-cell` command) and times, with performance.now() in the page, from that command to the graph's
 // first drawn frame: the output's `.mv-Root.mv-Graph` gets `data-mv-state` (set once its view is drawn), two
 // animation frames pass, and one pixel is read back from the view's WebGL canvas (software WebGL finishes a frame
-// only when its pixels can be read). `zoomTo` expands a group and zooms the view onto it (for screenshots).
+// only when its pixels can be read). `openBlock` and `zoomTo` expand a group and zoom onto it (for screenshots).
 (() => {
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
   const notebook = () => {
@@ -29,6 +29,13 @@
       }
     }
     return false;
+  };
+  const graphIn = (index) => {
+    const view = notebook().content.widgets[index].node.querySelector('.mv-GraphView');
+    return { view, g: view && view.mvGraph };
+  };
+  const idle = async (view) => {
+    for (let i = 0; i < 600 && view.dataset.mvLayout === 'busy'; i++) await frame();
   };
   const stdoutOf = (cell) =>
     cell.model.outputs
@@ -116,51 +123,44 @@
       };
     },
     /** Expands `path`'s ancestors, `path` (a group of cell `index`'s graph) and the groups in `inside` (its
-     * subgroups, parents first), then zooms onto the group: 85% of the view's width, centred, or its top at the top
-     * of the view when it is taller than the view. Returns the group's box before and after, or null without it. */
-    async zoomTo(index, path, inside) {
-      const cell = notebook().content.widgets[index];
-      const view = cell.node.querySelector('.mv-GraphView');
-      const g = view && view.mvGraph;
-      if (!g) return null;
-      const idle = async () => {
-        for (let i = 0; i < 600 && view.dataset.mvLayout === 'busy'; i++) await frame();
-      };
+     * subgroups, parents first). False without a graph view. */
+    async openBlock(index, path, inside) {
+      const { view, g } = graphIn(index);
+      if (!g) return false;
       const parts = path.split('/');
-      for (let i = 1; i <= parts.length; i++) {
-        await g.expand(parts.slice(0, i).join('/'));
-        await idle();
-      }
-      for (const p of inside) {
+      for (const p of [...parts.map((_, i) => parts.slice(0, i + 1).join('/')), ...inside]) {
         await g.expand(p);
-        await idle();
+        await idle(view);
       }
-      const box = g.locate(path);
+      return true;
+    },
+    /** Zooms onto group `path` with the view's own wheel zoom (exp(-deltaY * 0.0015)) around its centre, then pans:
+     * `fit` shows the whole group in 90% of the view; `top` makes it 85% of the view's width with its top at the
+     * top of the view (a tall group is read from its beginning, as Netron shows a graph from its top at 100%).
+     * Returns the group's box before and after, or null when it is not drawn. */
+    async zoomTo(index, path, mode) {
+      const { view, g } = graphIn(index);
+      const box = g && g.locate(path);
       if (!box) return null;
       const stage = view.querySelector('.mv-GraphStage') || view;
       const rect = stage.getBoundingClientRect();
-      // as wide as 85% of the view (the view caps the zoom), its top at the top of the view: a tall block is read
-      // from its beginning at a legible zoom, as Netron shows a graph from its top at 100%
-      const factor = (0.85 * rect.width) / box.w;
-      const cx = box.x + box.w / 2;
-      const cy = box.y + box.h / 2;
-      // the view's own wheel zoom (exp(-deltaY * 0.0015)) around the group's centre, then a pan
+      const wide = (0.85 * rect.width) / box.w;
+      const factor = mode === 'fit' ? Math.min((0.9 * rect.width) / box.w, (0.9 * rect.height) / box.h) : wide;
       stage.dispatchEvent(
         new WheelEvent('wheel', {
           deltaY: -Math.log(factor) / 0.0015,
-          clientX: rect.left + cx,
-          clientY: rect.top + cy,
+          clientX: rect.left + box.x + box.w / 2,
+          clientY: rect.top + box.y + box.h / 2,
           bubbles: true,
           cancelable: true,
         }),
       );
       const after = g.locate(path);
-      if (after)
-        g.panBy(
-          rect.width / 2 - (after.x + after.w / 2),
-          Math.max(rect.height / 2 - (after.y + after.h / 2), 16 - after.y),
-        );
-      await idle();
+      if (after) {
+        const centred = rect.height / 2 - (after.y + after.h / 2);
+        g.panBy(rect.width / 2 - (after.x + after.w / 2), mode === 'fit' ? centred : Math.max(centred, 16 - after.y));
+      }
+      await idle(view);
       await frame();
       await frame();
       finish(view);

@@ -13,9 +13,10 @@ anchor: Netron's web viewer (PyPI `netron`, served on loopback; bench/graph/run_
 Rounds alternate (ours, ours on the file, Netron); round 0 is the first run in the fresh kernel (lazy imports, the
 renderer's first load) and is reported apart; the figures are medians of the rounds after it. The ratio is
 Netron's time over ours: "faster" means we draw first.
-With screenshots (default), tests/screenshots/netron-compare-<m>-{ours,ours-block,ours-onnx,ours-onnx-block,netron}.png:
-our view after first paint, zoomed onto the first block (e.g. layer1/0, transformer/h/0), the same for the ONNX
-file, and Netron's first view of that file.
+With screenshots (default), tests/screenshots/netron-compare-<m>-<view>.png: ``ours`` (our view after first paint),
+``ours-block`` (the first block, e.g. layer1/0 or transformer/h/0, with its subgroups open, fitted to the view),
+``ours-block-top`` (the same block as wide as the view, from its top), the same three as ``ours-onnx*`` for the
+ONNX file, and ``netron`` (Netron's first view of that file, drawn at 100% from the graph's top).
 Usage: .venv/bin/python bench/graph/run_real_e2e.py [--models resnet50 gpt2 bert vit] [--rounds N] [--no-netron]
 """
 
@@ -381,11 +382,12 @@ def screenshots(page: Any, name: str, run: ModelRun, shots: Path) -> None:
                 run.notes.append(f"{suffix}: no numbered block to zoom onto")
                 continue
             inside = sorted((p for p in paths.get(key, []) if p.startswith(block + "/")), key=lambda p: p.count("/"))
-            zoomed = page.evaluate("([i, p, s]) => window.labBench.zoomTo(i, p, s)", [index, block, inside])
-            if zoomed is None:
-                run.notes.append(f"{suffix}: block {block} not drawn, no zoomed screenshot")
-                continue
-            screenshot_cell(page, index, shots / f"netron-compare-{name}-{suffix}-block.png")
+            page.evaluate("([i, p, s]) => window.labBench.openBlock(i, p, s)", [index, block, inside])
+            for mode, tail in (("fit", "block"), ("top", "block-top")):
+                if page.evaluate("([i, p, m]) => window.labBench.zoomTo(i, p, m)", [index, block, mode]) is None:
+                    run.notes.append(f"{suffix}: block {block} not drawn, no zoomed screenshot")
+                    break
+                screenshot_cell(page, index, shots / f"netron-compare-{name}-{suffix}-{tail}.png")
             run.notes.append(f"{suffix}-block: zoomed onto {block}, its {len(inside)} subgroups expanded")
         except Exception as e:
             run.notes.append(f"{suffix} screenshots: {str(e).splitlines()[0][:200]}")

@@ -23,8 +23,8 @@ import onnx
 from onnx import helper, numpy_helper
 
 from ._builder import GraphBuilder, ParamInfo, weight_stats
-from ._onnx_brief import onnx_brief
-from ._onnx_fold import FoldNode, constant_nodes, hosts, shape_nodes
+from ._onnx_brief import BRIEF_OPS, onnx_brief
+from ._onnx_fold import FoldNode, constant_nodes, hosts
 from ._onnx_read import Loaded, OnnxInputError, load, zero_stand_ins
 from ._onnx_scope import common_path, slash_parts, torch_scope
 
@@ -239,7 +239,7 @@ class _OnnxBuilder:
         plan = [
             FoldNode(-1, it.node.op_type, it.node.domain, it.inputs, it.outputs, _has_subgraph(it.node)) for it in items
         ]
-        const, const_values = constant_nodes(plan, set(inits))
+        const_values, folded = constant_nodes(plan, set(inits))
         alias = _aliases(items, inits, graph_outputs)
         params: dict[str, ParamInfo] = {}
         produced: dict[str, int] = {}
@@ -301,7 +301,6 @@ class _OnnxBuilder:
                     for out in sub.output:  # the subgraph's results flow into its node
                         if out.name in inner:
                             b.edge(inner[out.name], i, self.tensor(out.name))
-        folded = const | shape_nodes(plan, const_values, graph_outputs)
         into = hosts(plan, folded)
         for node_index, host in into.items():
             b.fold(node_index, host)
@@ -332,6 +331,8 @@ class _OnnxBuilder:
     def brief(
         self, it: _Item, inits: dict[str, onnx.TensorProto], alias: dict[str, str], const_values: set[str]
     ) -> str | None:
+        if it.node.op_type not in BRIEF_OPS:
+            return None
         ins = it.inputs
 
         def value(k: int) -> str:

@@ -28,6 +28,10 @@ _NORMS: Final = frozenset({"BatchNormalization", "InstanceNormalization", "Layer
 _NORMS_EXTRA: Final = frozenset({"SimplifiedLayerNormalization", "SkipLayerNormalization", "RMSNormalization"})
 _ATTENTION: Final = frozenset({"Attention", "MultiHeadAttention", "GroupQueryAttention", "PackedAttention"})
 _RNN: Final = frozenset({"LSTM", "GRU", "RNN"})
+# The ops that have a brief (others are not looked at).
+BRIEF_OPS: Final = (
+    _CONV | _POOL | _MATMUL | _NORMS | _NORMS_EXTRA | _ATTENTION | _RNN | {"Gemm", "Gather", "GroupNormalization"}
+)
 
 
 def _fit(text: str | None) -> str | None:

@@ -5,11 +5,13 @@
   convolutions), a weight's ``Transpose`` / ``Cast`` / ``DequantizeLinear`` — folded into their first consumer.
   An ``Identity`` of an initializer also hands that initializer over to its consumers as their own parameter, as
   if they read it directly (the way the dynamo exporter writes the same model).
-- *shape computations*: ``Shape`` → ``Gather`` → ``Unsqueeze`` → ``Concat`` chains (and the arithmetic on them) whose
-  results only feed the shape inputs of ``Reshape``, ``Expand``, ``Slice``… are folded into that consumer. A shape is
-  not data: the edge from the tensor into ``Shape`` is left out, so hiding the chain adds no edge across the graph.
+- *shape computations*: what is computed from tensors' shapes and constants alone — ``Shape`` → ``Gather`` →
+  ``Unsqueeze`` → ``Concat`` chains feeding a ``Reshape``, an attention's ``1 / sqrt(head size)`` from ``Shape`` →
+  ``Slice`` → ``Cast`` → ``Sqrt``, position ids and masks from ``Range`` — folded into their first consumer that is
+  drawn. A shape is not data: the edge from the tensor into ``Shape`` is left out, so hiding the chain adds no edge
+  across the graph.
 
-Only nodes whose every use is known to be plumbing are folded; a node with no drawn consumer stays drawn.
+A node with no drawn consumer (a graph output, say) stays drawn.
 """
 
 from __future__ import annotations
@@ -18,38 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-# The inputs of an op that are shapes, sizes, axes or indices of slicing rather than data.
-SHAPE_INPUTS: Final[dict[str, frozenset[int]]] = {
-    "Reshape": frozenset({1}),
-    "Expand": frozenset({1}),
-    "ConstantOfShape": frozenset({0}),
-    "Tile": frozenset({1}),
-    "Slice": frozenset({1, 2, 3, 4}),
-    "Unsqueeze": frozenset({1}),
-    "Squeeze": frozenset({1}),
-    "Range": frozenset({0, 1, 2}),
-    "Resize": frozenset({1, 2, 3}),
-    "Upsample": frozenset({1}),
-    "Pad": frozenset({1, 2, 3}),
-    "TopK": frozenset({1}),
-    "Split": frozenset({1}),
-    "OneHot": frozenset({1}),
-    "ReduceSum": frozenset({1}),
-    "ReduceMean": frozenset({1}),
-    "ReduceMax": frozenset({1}),
-    "ReduceMin": frozenset({1}),
-    "ReduceProd": frozenset({1}),
-    "ReduceL2": frozenset({1}),
-    "CenterCropPad": frozenset({1}),
-    "Trilu": frozenset({1}),
-    "EyeLike": frozenset(),
-}
-# Ops a shape computation is made of (besides Shape / Size, which start one).
-SHAPE_OPS: Final = frozenset(
-    {"Gather", "GatherElements", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast", "Identity", "Reshape"}
-    | {"Mul", "Div", "Add", "Sub", "Mod", "Neg", "Abs", "Floor", "Ceil", "Max", "Min", "Sqrt"}
-    | {"Equal", "Less", "Greater", "Where", "Not", "And", "Or", "ReduceProd", "ConstantOfShape", "Range"}
-)
+# Ops that read only their input's shape, never its values.
 _SHAPE_SOURCES: Final = frozenset({"Shape", "Size"})
 
 
@@ -69,73 +40,54 @@ class FoldNode:
         return self.domain in ("", "ai.onnx")
 
 
-def constant_nodes(nodes: Sequence[FoldNode], constants: set[str]) -> tuple[set[int], set[str]]:
-    """Positions (in ``nodes``) of the nodes computed from ``constants`` (initializer names) alone, and all the
-    constant values (``constants`` plus those nodes' outputs)."""
-    values = set(constants)
-    const: set[int] = set()
-    changed = True
-    while changed:  # one pass for a sorted graph; more only for an unsorted one
-        changed = False
-        for k, n in enumerate(nodes):
-            if k in const or n.has_subgraph:
-                continue
-            ins = [x for x in n.inputs if x]
-            if (n.op == "Constant" and n.standard and not ins) or (ins and all(x in values for x in ins)):
-                const.add(k)
-                values.update(o for o in n.outputs if o)
-                changed = True
-    return const, values
-
-
-def shape_nodes(nodes: Sequence[FoldNode], values: set[str], outputs: set[str]) -> set[int]:
-    """Positions of the nodes of shape computations (see the module docstring): the largest set in which each node
-    reads only constants, shapes or other members, and is read only at shape inputs or by other members."""
-    producer: dict[str, int] = {}
-    consumers: dict[str, list[tuple[int, int]]] = {}
+def constant_nodes(nodes: Sequence[FoldNode], constants: set[str]) -> tuple[set[str], set[int]]:
+    """The values computed from ``constants`` (initializer names) alone (``constants`` included), and the positions
+    (in ``nodes``) of the nodes computed from constants and from the shapes of tensors (``Shape``, ``Size`` and what
+    is computed from them). One pass over the edges each, in any node order."""
+    consumers: dict[str, list[int]] = {}
+    distinct = [0] * len(nodes)
+    constant_sources: list[int] = []
+    shape_sources: list[int] = []
     for k, n in enumerate(nodes):
-        for o in n.outputs:
-            if o:
-                producer[o] = k
-        for slot, x in enumerate(n.inputs):
-            if x:
-                consumers.setdefault(x, []).append((k, slot))
-    members = {
-        k
-        for k, n in enumerate(nodes)
-        if n.standard and not n.has_subgraph and (n.op in _SHAPE_SOURCES or n.op in SHAPE_OPS)
-    }
-    members -= {k for k, n in enumerate(nodes) if n.op in SHAPE_OPS and all(x in values for x in n.inputs if x)}
+        ins = {x for x in n.inputs if x}
+        distinct[k] = len(ins)
+        for x in ins:
+            consumers.setdefault(x, []).append(k)
+        if n.standard and n.op == "Constant" and not ins:
+            constant_sources.append(k)
+        elif n.standard and n.op in _SHAPE_SOURCES:
+            shape_sources.append(k)
 
-    def fits(k: int) -> bool:
-        n = nodes[k]
-        if n.op not in _SHAPE_SOURCES:
-            for x in n.inputs:
-                if x and x not in values and producer.get(x) not in members:
-                    return False
-        used = False
-        for o in n.outputs:
-            if not o:
+    def spread(sources: list[int]) -> tuple[set[str], set[int]]:
+        missing = list(distinct)  # per node: its distinct inputs not yet known
+        queue = list(sources)
+        values: set[str] = set()
+
+        def known(v: str) -> None:
+            if v in values:
+                return
+            values.add(v)
+            for c in consumers.get(v, ()):
+                missing[c] -= 1
+                if missing[c] == 0:
+                    queue.append(c)
+
+        for v in constants:
+            known(v)
+        found: set[int] = set()
+        while queue:
+            k = queue.pop()
+            if k in found or nodes[k].has_subgraph:
                 continue
-            if o in outputs:
-                return False
-            for c, slot in consumers.get(o, ()):
-                used = True
-                if c in members:
-                    continue
-                consumer = nodes[c]
-                if not consumer.standard or slot not in SHAPE_INPUTS.get(consumer.op, ()):
-                    return False
-        return used
+            found.add(k)
+            for o in nodes[k].outputs:
+                if o:
+                    known(o)
+        return values, found
 
-    changed = True
-    while changed:
-        changed = False
-        for k in sorted(members):
-            if not fits(k):
-                members.discard(k)
-                changed = True
-    return members
+    constant_values, _ = spread(constant_sources)
+    _, folded = spread(constant_sources + shape_sources)
+    return constant_values, folded
 
 
 def hosts(nodes: Sequence[FoldNode], folded: set[int]) -> dict[int, int]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 NAME_SCOPES: Final = "pkg.torch.onnx.name_scopes"
@@ -112,13 +113,18 @@ def slash_parts(name: str) -> list[str]:
     ``[]`` without slashes."""
     if "/" not in name:
         return []
+    return list(_scope_parts(name.rpartition("/")[0]))
+
+
+@lru_cache(maxsize=4096)
+def _scope_parts(scope: str) -> tuple[str, ...]:
     out: list[str] = []
     previous = ""
-    for scope in [p for p in name.split("/") if p][:-1]:
-        part = scope.removeprefix(previous + ".") if previous and scope != previous else scope
-        out.extend(x for x in part.split(".") if x)
-        previous = scope
-    return out
+    for part in (p for p in scope.split("/") if p):
+        relative = part.removeprefix(previous + ".") if previous and part != previous else part
+        out.extend(x for x in relative.split(".") if x)
+        previous = part
+    return tuple(out)
 
 
 def common_path(paths: list[str]) -> str:

@@ -128,6 +128,12 @@ class TensorData:
     kind: str = "raw"
 
     def stats(self) -> dict[str, Any]:
+        got = self.values()
+        return got if isinstance(got, dict) else _stats_of(*got)
+
+    def values(self) -> dict[str, Any] | tuple[np.ndarray, int]:
+        """(the values weight_stats looks at, the tensor's size) — the statistics themselves when onnx decodes the
+        tensor or its type has none."""
         count = math.prod(self.dims)
         if self.kind == "proto":
             t = onnx.TensorProto()
@@ -143,7 +149,7 @@ class TensorData:
         if count <= STATS_SAMPLE:
             values = np.empty(count, dtype=dtype)
             self.blob.read_into(self.offset, values)
-            return weight_stats(values)
+            return values, count
         # Only the values weight_stats would sample (every step-th one), read through one reusable buffer.
         step = math.ceil(count / STATS_SAMPLE)
         per_chunk = max(1, CHUNK_BYTES // (dtype.itemsize * step)) * step
@@ -157,13 +163,20 @@ class TensorData:
             picked = part[::step]
             sample[done : done + picked.size] = picked
             done += picked.size
-        out = weight_stats(sample)
-        ordered: dict[str, Any] = {}
-        for key, value in out.items():
-            ordered[key] = count if key == "count" else value
-            if key == "zeros":
-                ordered["sample"] = int(sample.size)
-        return ordered
+        return sample, count
+
+
+def _stats_of(values: np.ndarray, count: int) -> dict[str, Any]:
+    """weight_stats of the whole tensor from the sample it would take of it (``values``, ``count`` values in all)."""
+    out = weight_stats(values)
+    if values.size == count:
+        return out
+    ordered: dict[str, Any] = {}
+    for key, value in out.items():
+        ordered[key] = count if key == "count" else value
+        if key == "zeros":
+            ordered["sample"] = int(values.size)
+    return ordered
 
 
 # -- what load() returns --------------------------------------------------------------------------------------------
@@ -510,13 +523,26 @@ class _ProtoData(TensorData):
         d = _in_memory_data(self.tensor)
         if d is None:
             raise LookupError("external data")
-        return d.stats()
+        got = d.values()
+        del d  # the copy of the tensor's bytes goes before the statistics' own arrays come
+        return got if isinstance(got, dict) else _stats_of(*got)
+
+
+def _nbytes(t: onnx.TensorProto) -> int:
+    """The size of a tensor's data from its dims and type (``ByteSize()`` would serialize it to tell)."""
+    try:
+        itemsize = helper.tensor_dtype_to_np_dtype(t.data_type).itemsize
+    except Exception:
+        itemsize = 8
+    return math.prod(int(d) for d in t.dims) * itemsize
 
 
 def from_proto(model: onnx.ModelProto) -> Loaded:
     """The user's ModelProto, walked as it is; a stripped copy for the checker and shape inference when it has
     large initializers (both serialize what they are given)."""
-    big = [t for t in model.graph.initializer if t.ByteSize() > SMALL_TENSOR + 256 or t.data_location == 1]
+    big = [
+        t for t in model.graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL or _nbytes(t) > SMALL_TENSOR
+    ]
     if not big:
         return Loaded(model, model)
     big_names = {t.name for t in big}

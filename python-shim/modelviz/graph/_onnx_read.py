@@ -8,9 +8,8 @@ small constants: what shape inference and the graph need), whatever the size of 
 protobuf's 2 GB limit. Weights with external data (``onnx.save(..., save_as_external_data=True)``) are never loaded
 either, except small ones that shape inference may read (a Reshape's shape).
 
-Statistics of a stripped tensor are read from the file when asked for, in chunks through one reusable buffer; for
-tensors over ``STATS_SAMPLE`` values only the evenly strided sample :func:`weight_stats` itself would take is kept,
-so the result is the one of ``weight_stats(numpy_helper.to_array(t))``.
+Statistics of a stripped tensor are read from the file when asked for (``_onnx_data``), and equal
+``weight_stats(numpy_helper.to_array(t))``.
 
 A ``ModelProto`` given in memory is not copied: its large initializers are replaced by data-less stand-ins in a
 stripped copy used for the checker and shape inference (both serialize the model they are given).
@@ -26,16 +25,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import helper
 
-from ._builder import STATS_SAMPLE, GraphInputError, weight_stats
+from ._builder import GraphInputError
+from ._onnx_data import Blob, ProtoData, TensorData
 
 # Initializers with at most this many bytes of data stay whole (shape inference reads Reshape / Slice constants).
 SMALL_TENSOR: Final = 4096
-# Bytes read at a time when a big tensor's statistics are computed from its file.
-CHUNK_BYTES: Final = 1 << 22
 
 _LEN: Final = 2
 # ModelProto / GraphProto / TensorProto field numbers used by the walk.
@@ -73,110 +70,6 @@ def _wires(message: Any) -> dict[int, set[int]]:
 _MODEL_WIRES: Final = _wires(onnx.ModelProto)
 _GRAPH_WIRES: Final = _wires(onnx.GraphProto)
 _TENSOR_WIRES: Final = _wires(onnx.TensorProto)
-
-
-# -- sources of tensor bytes --------------------------------------------------------------------------------------
-
-
-class _Blob:
-    """Bytes of a file or of a buffer in memory, read by offset."""
-
-    def __init__(self, path: str | None = None, buffer: Any = None) -> None:
-        self.path = path
-        self.buffer = buffer
-
-    def read_into(self, offset: int, out: np.ndarray) -> None:
-        """Fill ``out`` (a contiguous array) with the bytes at ``offset``."""
-        view: Any = out.reshape(-1).view(np.uint8)
-        if self.buffer is not None:
-            src = memoryview(self.buffer)[offset : offset + view.size]
-            if len(src) != view.size:
-                raise EOFError("the tensor's data runs past the end of the model")
-            view[:] = np.frombuffer(src, dtype=np.uint8)
-            return
-        assert self.path is not None
-        with open(self.path, "rb", buffering=0) as f:
-            f.seek(offset)
-            got = 0
-            mv = memoryview(view)
-            while got < view.size:
-                n = f.readinto(mv[got:])
-                if not n:
-                    raise EOFError(f"{os.path.basename(self.path)} ends before the tensor's data")
-                got += n
-
-    def read(self, offset: int, length: int) -> bytes:
-        out = np.empty(length, dtype=np.uint8)
-        self.read_into(offset, out)
-        return out.tobytes()
-
-
-def _little(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    return dtype.newbyteorder("<") if dtype.kind in "fiuc" and dtype.itemsize > 1 else dtype
-
-
-@dataclass
-class TensorData:
-    """Where a stripped tensor's data lies: ``raw`` bytes of its element type (``raw_data``, packed
-    ``float_data`` / ``double_data``, an external file), or a whole serialized ``TensorProto`` (``proto``)."""
-
-    blob: _Blob
-    offset: int
-    length: int
-    data_type: int
-    dims: list[int]
-    kind: str = "raw"
-
-    def stats(self) -> dict[str, Any]:
-        got = self.values()
-        return got if isinstance(got, dict) else _stats_of(*got)
-
-    def values(self) -> dict[str, Any] | tuple[np.ndarray, int]:
-        """(the values weight_stats looks at, the tensor's size) — the statistics themselves when onnx decodes the
-        tensor or its type has none."""
-        count = math.prod(self.dims)
-        if self.kind == "proto":
-            t = onnx.TensorProto()
-            t.ParseFromString(self.blob.read(self.offset, self.length))
-            return weight_stats(numpy_helper.to_array(t))
-        dtype = helper.tensor_dtype_to_np_dtype(self.data_type)
-        if dtype.kind not in "fiubc":  # bfloat16, float8, 4-bit…: counted, no statistics (as weight_stats does)
-            return weight_stats(np.broadcast_to(np.zeros(1, dtype=dtype), (count,)))
-        if dtype.itemsize * count != self.length:  # not one element per itemsize bytes: let onnx decode it
-            t = helper.make_tensor("t", self.data_type, self.dims, self.blob.read(self.offset, self.length), raw=True)
-            return weight_stats(numpy_helper.to_array(t))
-        dtype = _little(dtype)
-        if count <= STATS_SAMPLE:
-            values = np.empty(count, dtype=dtype)
-            self.blob.read_into(self.offset, values)
-            return values, count
-        # Only the values weight_stats would sample (every step-th one), read through one reusable buffer.
-        step = math.ceil(count / STATS_SAMPLE)
-        per_chunk = max(1, CHUNK_BYTES // (dtype.itemsize * step)) * step
-        buf = np.empty(per_chunk, dtype=dtype)
-        sample = np.empty(math.ceil(count / step), dtype=dtype)
-        done = 0
-        for start in range(0, count, per_chunk):
-            n = min(per_chunk, count - start)
-            part = buf[:n]
-            self.blob.read_into(self.offset + start * dtype.itemsize, part)
-            picked = part[::step]
-            sample[done : done + picked.size] = picked
-            done += picked.size
-        return sample, count
-
-
-def _stats_of(values: np.ndarray, count: int) -> dict[str, Any]:
-    """weight_stats of the whole tensor from the sample it would take of it (``values``, ``count`` values in all)."""
-    out = weight_stats(values)
-    if values.size == count:
-        return out
-    ordered: dict[str, Any] = {}
-    for key, value in out.items():
-        ordered[key] = count if key == "count" else value
-        if key == "zeros":
-            ordered["sample"] = int(values.size)
-    return ordered
 
 
 # -- what load() returns --------------------------------------------------------------------------------------------
@@ -324,7 +217,7 @@ def _len_field(number: int, payload: bytes | bytearray) -> bytes:
 
 
 class _Walk:
-    def __init__(self, buf: Any, blob: _Blob, base_dir: str | None) -> None:
+    def __init__(self, buf: Any, blob: Blob, base_dir: str | None) -> None:
         self.buf = buf
         self.blob = blob
         self.base_dir = base_dir
@@ -443,7 +336,7 @@ class _Walk:
         if offset < 0 or length < 0 or offset + length > size:
             self.problems.append(f"the weights of {name!r} run past the end of {location!r}")
             return None
-        return TensorData(_Blob(path=path), offset, length, data_type, dims)
+        return TensorData(Blob(path=path), offset, length, data_type, dims)
 
 
 def _parse(data: bytes, what: str) -> onnx.ModelProto:
@@ -455,7 +348,7 @@ def _parse(data: bytes, what: str) -> onnx.ModelProto:
     return proto
 
 
-def _read(buf: Any, size: int, blob: _Blob, base_dir: str | None, what: str) -> Loaded:
+def _read(buf: Any, size: int, blob: Blob, base_dir: str | None, what: str) -> Loaded:
     walk = _Walk(buf, blob, base_dir)
     try:
         stripped = walk.model(size)
@@ -473,7 +366,7 @@ def read_path(path: str) -> Loaded:
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             if hasattr(mm, "madvise") and hasattr(mmap, "MADV_RANDOM"):
                 mm.madvise(mmap.MADV_RANDOM)  # only the headers are read: no read-ahead of the weights
-            return _read(mm, size, _Blob(path=path), os.path.dirname(os.path.abspath(path)), what)
+            return _read(mm, size, Blob(path=path), os.path.dirname(os.path.abspath(path)), what)
     except OSError as e:
         raise OnnxInputError(f"{what} cannot be read ({e.strerror or type(e).__name__})") from None
 
@@ -482,7 +375,7 @@ def read_bytes(data: bytes | bytearray | memoryview) -> Loaded:
     view = memoryview(data)
     if view.nbytes == 0:
         raise OnnxInputError("the bytes are empty, not an ONNX model")
-    return _read(view.cast("B"), view.nbytes, _Blob(buffer=data), None, "the bytes")
+    return _read(view.cast("B"), view.nbytes, Blob(buffer=data), None, "the bytes")
 
 
 # -- a ModelProto in memory ---------------------------------------------------------------------------------------
@@ -499,33 +392,6 @@ def _copy_fields(src: Any, dst: Any, skip: str) -> None:
             target.CopyFrom(value)
         else:
             setattr(dst, fd.name, value)
-
-
-def _in_memory_data(t: onnx.TensorProto) -> TensorData | None:
-    if t.data_location == onnx.TensorProto.EXTERNAL:
-        return None  # its file is unknown without the model's path
-    dims = [int(d) for d in t.dims]
-    if t.HasField("raw_data"):
-        raw = t.raw_data  # one tensor's bytes at a time, when its statistics are computed
-        return TensorData(_Blob(buffer=raw), 0, len(raw), t.data_type, dims)
-    data = t.SerializeToString()
-    return TensorData(_Blob(buffer=data), 0, len(data), t.data_type, dims, kind="proto")
-
-
-class _ProtoData(TensorData):
-    """The data of a tensor of the user's ModelProto, taken out of it only while its statistics are computed."""
-
-    def __init__(self, tensor: onnx.TensorProto) -> None:
-        super().__init__(_Blob(buffer=b""), 0, 0, tensor.data_type, [int(d) for d in tensor.dims])
-        self.tensor = tensor
-
-    def stats(self) -> dict[str, Any]:
-        d = _in_memory_data(self.tensor)
-        if d is None:
-            raise LookupError("external data")
-        got = d.values()
-        del d  # the copy of the tensor's bytes goes before the statistics' own arrays come
-        return got if isinstance(got, dict) else _stats_of(*got)
 
 
 def _nbytes(t: onnx.TensorProto) -> int:
@@ -559,7 +425,7 @@ def from_proto(model: onnx.ModelProto) -> Loaded:
         s.data_type = t.data_type
         s.dims.extend(t.dims)
         if t.data_location != onnx.TensorProto.EXTERNAL:
-            data[t.name] = _ProtoData(t)
+            data[t.name] = ProtoData(t)
     return Loaded(model, checked, data, big_names)
 
 

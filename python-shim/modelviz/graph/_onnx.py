@@ -2,7 +2,8 @@
 
 - Reading (``_onnx_read``): a path or bytes are walked at the protobuf wire level and only a stripped model — large
   initializers without their data — is parsed; weight statistics are read from the file when computed, in bounded
-  chunks. A ModelProto in memory is used as it is. The checker and shape inference run on the stripped model.
+  chunks (``_onnx_data``). A ModelProto in memory is used as it is. The checker and shape inference run on the
+  stripped model. A path that is no model file (a FIFO, a device, a directory, text…) is refused at once.
 - Hierarchy (``_onnx_scope``): groups from the module stack torch's dynamo exporter keeps in each node's
   ``metadata_props`` (typed with the modules' classes), from slash-separated names (``/encoder/layer.0/MatMul``),
   from calls of the model's local functions (a group named after the calling node, typed with the function's name,

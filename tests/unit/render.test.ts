@@ -147,6 +147,24 @@ it('payload messages are shown as text', async () => {
   expect(el.querySelector('b')).toBeNull();
 });
 
+it('a message with details shows its sentence and the full reason on demand, both as text', async () => {
+  const el = host();
+  const details = 'torch.fx failed: <script>alert(1)</script>\nline two';
+  const messages = [{ level: 'info', text: 'Traced with torch.export.', details }];
+  await mount(el, MIME, { ...basic, messages }, ctx).ready;
+  const msg = el.querySelector<HTMLElement>('.mv-Message')!;
+  const more = msg.querySelector('details.mv-MessageDetails')!;
+  expect(more.hasAttribute('open')).toBe(false);
+  expect(more.querySelector('summary')!.textContent).toBe('details');
+  expect(more.querySelector('pre')!.textContent).toBe(details);
+  expect(msg.firstChild!.textContent).toBe('Traced with torch.export.');
+  expect(el.querySelector('script')).toBeNull();
+  // a message without details has none
+  const plain = host();
+  await mount(plain, MIME, { ...basic, messages: [{ level: 'info', text: 'short' }] }, ctx).ready;
+  expect(plain.querySelector('.mv-MessageDetails')).toBeNull();
+});
+
 it('labels every k-th class on large matrices and formats totals', async () => {
   const n = 120;
   const el = host();

@@ -28,6 +28,17 @@ function messagesList(doc: Document, messages: Message[] | undefined): HTMLEleme
     item.className = 'mv-Message';
     item.dataset.level = m.level;
     item.textContent = m.text;
+    if (m.details) {
+      // The full reason (an exception's text, what the tracer said) on demand, as text: never parsed as HTML.
+      const more = doc.createElement('details');
+      more.className = 'mv-MessageDetails';
+      const summary = doc.createElement('summary');
+      summary.textContent = 'details';
+      const body = doc.createElement('pre');
+      body.textContent = m.details;
+      more.append(summary, body);
+      item.appendChild(more);
+    }
     list.appendChild(item);
   }
   return list;

@@ -19,6 +19,10 @@ const CSS = `
 .mv-Message { padding: 2px 8px; border-left: 3px solid var(--mv-accent); margin: 2px 0; white-space: pre-wrap; }
 .mv-Message[data-level="warning"] { border-left-color: #f9a825; }
 .mv-Message[data-level="error"] { border-left-color: var(--mv-error); }
+.mv-MessageDetails { display: inline; margin-left: 6px; opacity: 0.8; }
+.mv-MessageDetails > summary { display: inline; cursor: pointer; text-decoration: underline dotted; }
+.mv-MessageDetails[open] { display: block; margin-left: 0; }
+.mv-MessageDetails > pre { margin: 4px 0; max-height: 16em; overflow: auto; white-space: pre-wrap; font-size: 11px; }
 .mv-Error { border: 1px solid var(--mv-error, #c62828); border-left-width: 4px; padding: 6px 10px; margin: 4px 0;
   color: var(--mv-fg, inherit); font-family: var(--mv-font, sans-serif); white-space: pre-wrap; }
 .mv-Error-title { font-weight: 600; color: var(--mv-error, #c62828); }

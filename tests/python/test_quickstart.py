@@ -42,10 +42,11 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
                     if kind == "scalars":
                         dashboards.append(payload)
     assert seen.get("confusion", 0) >= 2
-    # torch (displayed directly, traced with shapes, the encoder through torch.export), Keras and ONNX: each a
-    # real data-flow graph, never the module-tree fallback
-    assert sorted(g["framework"] for g in graphs) == ["keras", "onnx", "pytorch", "pytorch", "pytorch"]
+    # torch (displayed directly, traced with shapes, the encoder and GPT-2 through torch.export), Keras and ONNX:
+    # each a real data-flow graph, never the module-tree fallback
+    assert sorted(g["framework"] for g in graphs) == ["keras", "onnx", "pytorch", "pytorch", "pytorch", "pytorch"]
     assert sorted(g["source"]["method"] for g in graphs) == [
+        "export",
         "export",
         "fx",
         "fx+shape_prop",
@@ -53,6 +54,10 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
         "onnx",
     ]
     assert all(g["totals"]["params"] > 0 and len(g["strings"]) > 10 for g in graphs)
+    # GPT-2 with keyword inputs: one input node per keyword, its blocks as module groups, plumbing folded
+    (gpt2,) = [g for g in graphs if g.get("title") == "GPT2LMHeadModel"]
+    assert {"input_ids", "attention_mask", "attn", "GPT2Attention"} <= set(gpt2["strings"])
+    assert "fold" in gpt2["nodes"] and "brief" in gpt2["nodes"]
     # the watched log directory ends as one final snapshot (display updates replace it in the saved notebook) with
     # every logged point, the histograms and the hparams; then the in-process live log
     logdir, live = dashboards

@@ -58,14 +58,16 @@ def test_layered_has_long_residual_edges() -> None:
 
 
 def test_group_paths_match_the_onnx_names() -> None:
-    """The group sizes the runner reads from our payload equal the counts of the ONNX node names."""
+    """The group sizes the runner reads from our payload equal the counts of the ONNX node names. The adapter reads
+    a numbered scope as a module path (``/layers.0/...`` -> group ``layers`` holding ``0``, as torch's ``layers.0``),
+    so each layer is ``layers/<L>`` inside one ``layers`` group."""
     modelviz = modelviz_module()
     model = layered(2 * LAYER_OPS + 7)
     payload = json.loads(json.dumps(modelviz.graph(model).payload))
     groups = rb.group_paths(payload, modelviz_module("modelviz._tensor").decode)
-    expected = Counter(node.name.split("/")[1] for node in model.graph.node)
-    assert dict(groups) == dict(expected)
-    assert groups[0][1] == LAYER_OPS and groups[-1][1] == 7
+    expected = Counter(node.name.split("/")[1].replace(".", "/") for node in model.graph.node)
+    assert dict(groups) == dict(expected) | {"layers": len(model.graph.node)}
+    assert groups[0] == ("layers", 2 * LAYER_OPS + 7) and groups[1][1] == LAYER_OPS and groups[-1][1] == 7
 
 
 def fake_ours(**kw: Any) -> rb.Ours:

@@ -105,7 +105,8 @@ def test_resnet50_fx_with_shapes_and_stats(resnet: torch.nn.Module) -> None:
     # every node's shape agrees with torch's own ShapeProp
     for i, node in enumerate(gmod.graph.nodes):
         meta = node.meta.get("tensor_meta")
-        assert ops(p)[i] in (node.op, str(getattr(node.target, "__name__", "")), type(resnet).__name__) or (
+        io = {"placeholder": "Input", "output": "Output"}.get(node.op, node.op)
+        assert ops(p)[i] in (io, str(getattr(node.target, "__name__", "")), type(resnet).__name__) or (
             node.op == "call_module" and ops(p)[i] == type(resnet.get_submodule(str(node.target))).__name__
         )
         if meta is not None:
@@ -142,7 +143,7 @@ def test_transformer_encoder_groups_by_module_path() -> None:
     assert types[paths.index("encoder.layers.3")] == "TransformerEncoderLayer"
     assert p["totals"]["params"] == sum(q.numel() for q in model.parameters()) == int(col(p, "nodes", "params").sum())
     last = len(names(p)) - 1
-    assert ops(p)[last] == "output"
+    assert ops(p)[last] == "Output"
     assert output_shape(p, last) == list(model(tokens).shape)
     # without example inputs: fx with the encoder as one node, and a note saying why
     q = payload_of(modelviz.graph(model))
@@ -183,7 +184,7 @@ def test_data_dependent_control_flow_falls_back_to_hooks() -> None:
     nm = names(p)
     edges = {(nm[s], nm[d]) for s, d in zip(col(p, "edges", "src"), col(p, "edges", "dst"), strict=True)}
     assert edges == expected
-    assert ops(p)[nm.index("a")] == "Linear" and ops(p)[nm.index("x")] == "placeholder"
+    assert ops(p)[nm.index("a")] == "Linear" and ops(p)[nm.index("x")] == "Input"
     assert output_shape(p, nm.index("head.1")) == list(model(x).shape)
     assert p["totals"]["params"] == sum(q.numel() for q in model.parameters()) == int(col(p, "nodes", "params").sum())
     assert model.training  # the training flags are restored after the hooked run

@@ -100,10 +100,10 @@ def check_data_flow(p: dict[str, Any], inputs: set[str]) -> None:
     """Inputs are nodes named after the model's arguments; every drawn node is reached from them or from an
     operation holding weights (a position embedding's lookup), and the output from the inputs; no plumbing drawn."""
     nm, op, fold = names(p), ops(p), fold_col(p)
-    placeholders = {i for i in drawn(p) if op[i] == "placeholder"}
+    placeholders = {i for i in drawn(p) if op[i] == "Input"}
     assert {nm[i] for i in placeholders} == inputs
     assert reachable(p, placeholders | (holds_params(p) & set(drawn(p)))) >= set(drawn(p))
-    (out,) = [i for i in drawn(p) if op[i] == "output"]
+    (out,) = [i for i in drawn(p) if op[i] == "Output"]
     assert out in reachable(p, placeholders)
     assert not [nm[i] for i in drawn(p) if op[i] in PLUMBING]
     assert ((fold >= -1) & (fold < len(nm)) & (fold != np.arange(len(nm)))).all()
@@ -295,7 +295,7 @@ def test_written_out_vit_opens_as_real_ops(capfd: pytest.CaptureFixture[str]) ->
     shown = [op[i] for i in drawn(p)]
     modules = {type(m).__name__ for m in model.modules()}
     # every drawn node is a module call, an input/output or a real tensor operation
-    assert set(shown) <= modules | {"placeholder", "output", "add", "cat", "reshape", "permute", "getitem"}
+    assert set(shown) <= modules | {"Input", "Output", "add", "cat", "reshape", "permute", "getitem"}
     assert shown.count("MultiheadAttention") == 2 and residual(p, "encoder.layers.0")
     folded = [op[i] for i in range(len(op)) if fold_col(p)[i] >= 0]
     assert {"_assert", "getattr", "eq", "get_attr"} <= set(folded)

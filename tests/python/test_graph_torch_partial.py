@@ -74,7 +74,7 @@ def test_transformer_encoder_without_inputs_traces_each_layer() -> None:
     assert all(s.split(".")[1] == d.split(".")[1] for s, d in edges)
     # fixed default arguments (masks, is_causal) leave no placeholders or asserts behind
     assert not any("mask" in n or "assert" in n for n in names(p))
-    assert Counter(ops(p))["placeholder"] == 3
+    assert Counter(ops(p))["Input"] == 3
 
 
 def test_layer_counts_match_fx_reference_trace() -> None:

@@ -17,7 +17,7 @@ from torch import fx
 from ._builder import GraphBuilder
 from ._torch_base import Params, eval_mode, group_of, module_types, tensor_metas, totals
 from ._torch_brief import op_brief
-from ._torch_fold import op_name
+from ._torch_fold import IO_OPS, op_name
 from ._torch_fx import FxNodes, call_attrs
 from ._torch_quiet import no_cache
 
@@ -73,7 +73,7 @@ def build_export(model: torch.nn.Module, ep: Any, stats: bool) -> GraphBuilder:
             op = op_name(node)
             brief = op_brief(op, node.args, node.kwargs, shape_of)
         else:
-            op = node.op
+            op = IO_OPS.get(node.op, node.op)
         i = b.node(node.name, op, group_of(b, path, types), count, outs[0] if outs else -1, brief=brief)
         if node.op == "call_function":
             b.attrs(i, call_attrs(node))

@@ -59,6 +59,10 @@ _MULTI_OUTPUT: Final = frozenset(
 )
 
 
+# A graph's inputs and outputs are drawn with the names ONNX and Keras graphs use for them.
+IO_OPS: Final = {"placeholder": "Input", "output": "Output"}
+
+
 def op_name(node: fx.Node) -> str:
     """The bare name of a call: ``getattr``, ``sym_size`` (``aten.sym_size.int``), ``size`` (a method)."""
     if node.op == "call_method":

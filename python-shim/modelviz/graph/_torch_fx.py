@@ -24,7 +24,7 @@ from ._torch_base import (
     unused_params_note,
 )
 from ._torch_brief import module_brief, op_brief
-from ._torch_fold import fold, fx_plumbing, op_name
+from ._torch_fold import IO_OPS, fold, fx_plumbing, op_name
 
 _MAX_RETRIES = 32
 
@@ -295,7 +295,7 @@ def add_fx_graph(
             op = op_name(node) if node.op == "call_method" else str(getattr(node.target, "__name__", node.target))
             brief = op_brief(op_name(node), node.args, node.kwargs, shape_of)
         else:
-            op = node.op
+            op = IO_OPS.get(node.op, node.op)
         infos, count = params.infos(named)
         i = b.node(name, op, group, count, outs[0] if outs else -1, brief=brief)
         if attrs:

@@ -158,14 +158,14 @@ class _Recorder:
             tensors = flat_tensors(value)
             for k, t in enumerate(tensors):
                 label = name if len(tensors) == 1 and isinstance(value, torch.Tensor) else f"{name}.{k}"
-                i = self.b.node(label, "placeholder")
+                i = self.b.node(label, "Input")
                 self.add(i, [], root=True)
                 self.keep.add(i)
                 self.outputs(i, t)
 
     def model_output(self, value: Any) -> None:
         ins, _ = self.inputs_of(value)
-        i = self.b.node("output", "output")
+        i = self.b.node("output", "Output")
         self.add(i, ins)
         self.keep.add(i)
         if ins:

@@ -1,0 +1,139 @@
+"""TorchScript models (torch.jit.trace and torch.jit.script) drawn from their own inlined graphs: connected from
+their inputs, shapes on the edges, module groups, exact parameter counts, plumbing folded, the model untouched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import modelviz
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from . import graph_models as gm
+from .test_graph import col, group_paths, names, ops, payload_of
+
+# torch 2.13 deprecates TorchScript; users still hand us scripted and traced models.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning"),
+]
+
+
+class ScriptedCNN(nn.Module):
+    """Control flow on sizes and values, a loop over a ModuleList, a BatchNorm (its running stats must stay put)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.blocks = nn.ModuleList([nn.Conv2d(8, 8, 3, padding=1) for _ in range(2)])
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.relu(self.bn(self.conv(x)))
+        for b in self.blocks:
+            x = x + torch.relu(b(x))
+        if x.sum() > 0:
+            x = x * 2
+        else:
+            x = -x
+        return self.fc(x.mean([2, 3]).view(x.size(0), -1))
+
+
+def _state(model: nn.Module) -> tuple[dict[str, torch.Tensor], list[bool]]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}, [m.training for m in model.modules()]
+
+
+def _unchanged(model: nn.Module, before: tuple[dict[str, torch.Tensor], list[bool]]) -> bool:
+    tensors, modes = before
+    now = model.state_dict()
+    same = set(now) == set(tensors) and all(torch.equal(now[k], v) for k, v in tensors.items())
+    return same and [m.training for m in model.modules()] == modes
+
+
+def _fold(p: dict[str, Any]) -> np.ndarray:
+    n = len(names(p))
+    return col(p, "nodes", "fold") if "fold" in p["nodes"] else np.full(n, -1)
+
+
+def _check_graph(p: dict[str, Any], model: nn.Module) -> None:
+    fold = _fold(p)
+    op = ops(p)
+    drawn = [i for i in range(len(op)) if fold[i] < 0]
+    # Plumbing folded: no prim:: bookkeeping drawn, nothing drawn that computes no tensor.
+    assert not any(op[i].startswith("prim") or op[i] in ("size", "dim", "Int", "Bool", "format") for i in drawn)
+    # Connected: every drawn node is reachable from an input.
+    src, dst = col(p, "edges", "src"), col(p, "edges", "dst")
+    succ: dict[int, list[int]] = {}
+    for s, d in zip(src.tolist(), dst.tolist(), strict=False):
+        succ.setdefault(s, []).append(d)
+    seen = {i for i in range(len(op)) if op[i] == "Input"}
+    assert seen
+    stack = list(seen)
+    while stack:
+        for d in succ.get(stack.pop(), ()):
+            if d not in seen:
+                seen.add(d)
+                stack.append(d)
+    assert [names(p)[i] for i in drawn if i not in seen] == []
+    # Shapes on the edges between drawn nodes.
+    tensor = col(p, "edges", "tensor")
+    on_drawn = [t for s, d, t in zip(src, dst, tensor, strict=False) if fold[s] < 0 and fold[d] < 0]
+    assert on_drawn and all(t >= 0 for t in on_drawn)
+    # Exact parameter counts, each parameter counted once.
+    total = sum(q.numel() for q in model.parameters())
+    assert p["totals"]["params"] == total
+    assert int(col(p, "nodes", "params").sum()) == total
+
+
+def test_traced_resnet50() -> None:
+    model = gm.resnet50().eval()
+    x = torch.randn(1, 3, 224, 224)
+    traced = torch.jit.trace(model, x)
+    before = _state(traced)
+    p = payload_of(modelviz.graph(traced, example_inputs=x))
+    assert _unchanged(traced, before)
+    _check_graph(p, traced)
+    assert p["source"]["method"].startswith("torchscript")
+    op = ops(p)
+    assert op.count("_convolution") == 53 and op.count("add") == 16
+    paths = set(group_paths(p))
+    assert {"layer1", "layer1.0", "layer4.2.conv3"} <= paths
+    gi = col(p, "nodes", "group")
+    conv1 = names(p).index("layer1.0.conv2._convolution")
+    assert group_paths(p)[gi[conv1]] == "layer1.0.conv2"
+    brief = col(p, "nodes", "brief")
+    assert p["strings"][brief[names(p).index("conv1._convolution")]] == "7\u00d77/2"
+    assert p["strings"][brief[names(p).index("fc.linear")]] == "2048\u21921000"
+    out = col(p, "nodes", "output")
+    assert p["tensors"][out[names(p).index("fc.linear")]]["shape"] == [1, 1000]
+
+
+def test_scripted_cnn_with_control_flow() -> None:
+    model = torch.jit.script(ScriptedCNN())
+    model.train()  # a real run in train mode would update bn's running statistics
+    x = torch.randn(2, 3, 16, 16)
+    before = _state(model)
+    p = payload_of(modelviz.graph(model, example_inputs=x))
+    assert _unchanged(model, before) and model.training
+    _check_graph(p, model)
+    op = ops(p)
+    assert op.count("conv2d") == 3 and "linear" in op and "batch_norm" in op
+    assert {"conv", "bn", "blocks.0", "fc"} <= set(group_paths(p))
+    out = col(p, "nodes", "output")
+    assert p["tensors"][out[names(p).index("fc.linear")]]["shape"] == [2, 4]
+    brief = col(p, "nodes", "brief")
+    assert p["strings"][brief[names(p).index("conv.conv2d")]] == "3\u00d73/2"
+
+
+def test_traced_without_inputs_and_view_plumbing() -> None:
+    """Without example inputs: the same graph, no shapes, and a message saying how to get them."""
+    model = torch.jit.trace(ScriptedCNN().eval(), torch.randn(1, 3, 8, 8))
+    p = payload_of(modelviz.graph(model))
+    fold = _fold(p)
+    op = ops(p)
+    assert "size" in op and all(fold[i] >= 0 for i, o in enumerate(op) if o in ("size", "NumToTensor", "Int"))
+    assert any("example_inputs" in m["text"] for m in p.get("messages", []))
+    assert p["totals"]["params"] == sum(q.numel() for q in model.parameters())

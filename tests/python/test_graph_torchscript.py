@@ -137,3 +137,30 @@ def test_traced_without_inputs_and_view_plumbing() -> None:
     assert "size" in op and all(fold[i] >= 0 for i, o in enumerate(op) if o in ("size", "NumToTensor", "Int"))
     assert any("example_inputs" in m["text"] for m in p.get("messages", []))
     assert p["totals"]["params"] == sum(q.numel() for q in model.parameters())
+
+
+class _Counter(nn.Module):
+    """Writes to its own state in forward, behind a branch on a value (so shapes come from a real run)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+        self.register_buffer("seen", torch.zeros(1))
+        self.calls = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen.add_(1)
+        self.calls = self.calls + 1
+        if bool(x.sum() > 0):
+            x = x * 2
+        return self.lin(x)
+
+
+def test_scripted_state_writes_stay_off_the_model() -> None:
+    model = torch.jit.script(_Counter())
+    before = _state(model)
+    p = payload_of(modelviz.graph(model, example_inputs=torch.ones(2, 4)))
+    assert _unchanged(model, before) and model.calls == 0
+    assert "+run" in p["source"]["method"]
+    out = col(p, "nodes", "output")
+    assert p["tensors"][out[names(p).index("lin.linear")]]["shape"] == [2, 4]

@@ -76,6 +76,7 @@ class _Interp:
         self.fake = fake
         self.values: dict[int, Any] = {}
         self.overlay: dict[tuple[int, str], Any] = {}  # attribute writes (prim::SetAttr), kept off the model
+        self.state: set[int] = set()  # the model's own tensors: an in-place op on one works on a copy
 
     def run(self, graph: Any, inputs: list[Any]) -> None:
         ins = list(graph.inputs())
@@ -134,7 +135,10 @@ class _Interp:
                 return self.overlay[key]
             if name == "training":
                 return False  # eval semantics: BatchNorm reads its running statistics and leaves them alone
-            return getattr(ins[0], name)
+            value = getattr(ins[0], name)
+            if isinstance(value, torch.Tensor):
+                self.state.add(id(value))
+            return value
         if kind == "prim::SetAttr":
             self.overlay[(id(ins[0]), n.s("name"))] = ins[1]
             return None
@@ -170,6 +174,8 @@ class _Interp:
             x, w = ins[0], ins[1]
             if isinstance(x, torch.Tensor) and x.dim() >= 2 and (w is None or w.shape == (x.shape[1],)):
                 return torch.empty_like(x)
+        if kind.endswith("_") and ins and isinstance(ins[0], torch.Tensor) and id(ins[0]) in self.state:
+            ins = [ins[0].clone(), *ins[1:]]
         return self._aten(n, kind, ins)
 
     @staticmethod

@@ -109,3 +109,23 @@ def test_failure_raises() -> None:
         propagate_shapes(g, (torch.randn(4, 4),), {})
     with pytest.raises(RuntimeError):  # a missing input
         propagate_shapes(fx.symbolic_trace(nn.Bilinear(2, 2, 2)), (torch.randn(1, 2),), {})
+
+
+@pytest.mark.parametrize(
+    "layer,shape",
+    [
+        (nn.Conv2d(3, 5, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2)), (2, 3, 11, 9)),
+        (nn.Conv1d(4, 6, 5, stride=3, padding="valid"), (2, 4, 17)),
+        (nn.Conv2d(3, 4, 3, padding="same"), (1, 3, 7, 7)),
+        (nn.Conv3d(2, 3, 2, stride=2), (1, 2, 5, 6, 7)),
+        (nn.Conv2d(3, 4, 3, groups=1, padding_mode="reflect", padding=1), (1, 3, 6, 6)),
+        (nn.Linear(6, 3), (2, 4, 6)),
+    ],
+)
+def test_computed_layer_shapes_match_the_kernels(layer: nn.Module, shape: tuple[int, ...]) -> None:
+    g = fx.symbolic_trace(nn.Sequential(layer))
+    x = torch.randn(*shape)
+    propagate_shapes(g, (x,), {})
+    out = next(n for n in g.graph.nodes if n.op == "output").meta["tensor_meta"]
+    real = layer(x)
+    assert (tuple(out.shape), out.dtype, tuple(out.stride)) == (tuple(real.shape), real.dtype, real.stride())

@@ -56,6 +56,46 @@ def _like_input(m: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     return False
 
 
+_CONVS: Final = {nn.Conv1d: 1, nn.Conv2d: 2, nn.Conv3d: 3}
+
+
+def _shape_of_call(m: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[int] | None:
+    """The output size of a plain convolution or linear layer on a contiguous input of its dtype, computed as its
+    kernel's shape function does (None when anything is unusual: the op then runs on fake tensors)."""
+    if kwargs or len(args) != 1 or not isinstance(args[0], torch.Tensor):
+        return None
+    x = args[0]
+    weight = m._parameters.get("weight")
+    if weight is None or weight.dtype != x.dtype or not x.is_contiguous() or not x.is_floating_point():
+        return None
+    if type(m) is nn.Linear:
+        if x.dim() < 1 or x.shape[-1] != m.in_features:
+            return None
+        return [*x.shape[:-1], m.out_features]
+    d = _CONVS.get(type(m))
+    if d is None or not isinstance(m, nn.modules.conv._ConvNd) or m.padding_mode != "zeros":
+        return None
+    if x.dim() != d + 2 or x.shape[1] != m.in_channels:
+        return None
+    out = [int(x.shape[0]), m.out_channels]
+    for i in range(d):
+        size, k, s, dil = int(x.shape[2 + i]), m.kernel_size[i], m.stride[i], m.dilation[i]
+        if isinstance(m.padding, str):
+            if m.padding == "same" and s == 1:
+                out.append(size)
+                continue
+            if m.padding != "valid":
+                return None
+            pad = 0
+        else:
+            pad = int(m.padding[i])
+        n = (size + 2 * pad - dil * (k - 1) - 1) // s + 1
+        if n <= 0:
+            return None
+        out.append(n)
+    return out
+
+
 class _FakeProp(fx.Interpreter):
     def __init__(self, gm: fx.GraphModule, mode: FakeTensorMode) -> None:
         super().__init__(gm, garbage_collect_values=True)
@@ -65,6 +105,10 @@ class _FakeProp(fx.Interpreter):
         m = self.fetch_attr(str(target))
         if isinstance(m, nn.Module) and _like_input(m, args, kwargs):
             return torch.empty_like(args[0])
+        if isinstance(m, nn.Module):
+            shape = _shape_of_call(m, args, kwargs)
+            if shape is not None:
+                return args[0].new_empty(shape)
         return super().call_module(target, args, kwargs)
 
     def run_node(self, n: fx.Node) -> Any:

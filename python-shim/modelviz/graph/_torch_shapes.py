@@ -56,7 +56,7 @@ def _like_input(m: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     return False
 
 
-_CONVS: Final = {nn.Conv1d: 1, nn.Conv2d: 2, nn.Conv3d: 3}
+_CONVS: Final[dict[type[nn.Module], int]] = {nn.Conv1d: 1, nn.Conv2d: 2, nn.Conv3d: 3}
 
 
 def _shape_of_call(m: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[int] | None:

@@ -164,3 +164,17 @@ def test_scripted_state_writes_stay_off_the_model() -> None:
     assert "+run" in p["source"]["method"]
     out = col(p, "nodes", "output")
     assert p["tensors"][out[names(p).index("lin.linear")]]["shape"] == [2, 4]
+
+
+def test_scripted_lstm_and_transformer_weights_and_branches() -> None:
+    """An LSTM's weights come as a list attribute (_flat_weights); the encoder's branches that did not run on the
+    example inputs are folded, so what is drawn is the path taken, connected and shaped."""
+    for build, x in ((gm.lstm_tagger, torch.randint(0, 50, (3, 5))), (gm.transformer, torch.randint(0, 100, (2, 7)))):
+        model = torch.jit.script(build())
+        before = _state(model)
+        p = payload_of(modelviz.graph(model, example_inputs=x))
+        assert _unchanged(model, before)
+        _check_graph(p, model)
+        drawn = [o for o, f in zip(ops(p), _fold(p), strict=True) if f < 0]
+        assert len(drawn) < 20, drawn
+        assert any("did not take" in m["text"] for m in p.get("messages", []))

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import nullcontext
 from typing import Any, Final
@@ -62,6 +63,71 @@ def _is_tensor_type(t: Any) -> bool:
     if kind == "OptionalType":
         return _is_tensor_type(t.getElementType())
     return False
+
+
+def _slice(xs: Any, start: Any = None, end: Any = None, step: Any = 1) -> Any:
+    return xs[start:end:step]
+
+
+def _setitem(xs: Any, i: Any, v: Any) -> Any:
+    xs[i] = v
+    return xs
+
+
+def _append(xs: Any, v: Any) -> Any:
+    xs.append(v)
+    return xs
+
+
+def _range_length(lo: int, hi: int, step: int) -> int:
+    return len(range(lo, hi, step))
+
+
+def _derive_index(index: int, start: int, step: int) -> int:
+    return start + index * step
+
+
+# Operators on Python values (sizes, lists, strings, scalars) whose schemas take type variables, which torch.ops
+# cannot bind from Python values: evaluated in Python.
+_PY: Final[dict[str, Any]] = {
+    "len": len,
+    "__getitem__": lambda xs, i: xs[i],
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "floordiv": lambda a, b: a // b,
+    "remainder": lambda a, b: a % b,
+    "pow": lambda a, b: a**b,
+    "neg": lambda a: -a,
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "gt": lambda a, b: a > b,
+    "le": lambda a, b: a <= b,
+    "ge": lambda a, b: a >= b,
+    "__not__": lambda a: not a,
+    "__and__": lambda a, b: a and b,
+    "__or__": lambda a, b: a or b,
+    "__contains__": lambda xs, v: v in xs,
+    "Int": int,
+    "Float": float,
+    "Bool": bool,
+    "str": str,
+    "list": list,
+    "format": lambda f, *a: str(f).format(*a),
+    "append": _append,
+    "_set_item": _setitem,
+    "slice": _slice,
+    "__range_length": _range_length,
+    "__derive_index": _derive_index,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "sqrt": math.sqrt,
+    "warn": lambda *a: None,
+    "min": min,
+    "max": max,
+}
 
 
 class _Stop(Exception):
@@ -176,6 +242,9 @@ class _Interp:
                 return torch.empty_like(x)
         if kind.endswith("_") and ins and isinstance(ins[0], torch.Tensor) and id(ins[0]) in self.state:
             ins = [ins[0].clone(), *ins[1:]]
+        py = _PY.get(kind.split("::", 1)[1])
+        if py is not None and not any(isinstance(x, torch.Tensor) for x in ins):
+            return py(*ins)
         return self._aten(n, kind, ins)
 
     @staticmethod
@@ -258,7 +327,7 @@ def build_torchscript(
     types.pop("", None)
     obj_path: dict[int, str] = {g_inputs[0].unique(): ""}
     objects: dict[int, Any] = {g_inputs[0].unique(): model}
-    param_of: dict[int, tuple[str, torch.Tensor]] = {}  # value -> (qualified name, parameter)
+    param_of: dict[int, list[tuple[str, torch.Tensor]]] = {}  # value -> [(qualified name, parameter)]
     for n in _walk(graph.block()):
         if n.kind() != "prim::GetAttr":
             continue
@@ -275,7 +344,9 @@ def build_torchscript(
         if isinstance(obj, torch.jit.ScriptModule) or isinstance(obj, torch.nn.Module):
             objects[out], obj_path[out] = obj, path
         elif isinstance(obj, torch.Tensor) and id(obj) in param_ids:
-            param_of[out] = (param_ids[id(obj)], obj)
+            param_of[out] = [(param_ids[id(obj)], obj)]
+        elif isinstance(obj, (list, tuple)) and obj and all(id(t) in param_ids for t in obj):  # LSTM._flat_weights
+            param_of[out] = [(param_ids[id(t)], t) for t in obj]
 
     params = Params(stats)
     producers: dict[int, list[int]] = {}  # value -> drawn / folded builder nodes producing it
@@ -299,8 +370,8 @@ def build_torchscript(
         if not hasattr(v, "unique"):
             return None
         p = param_of.get(v.unique())
-        if p is not None:
-            return [int(d) for d in p[1].shape]
+        if p is not None and len(p) == 1:
+            return [int(d) for d in p[0][1].shape]
         meta = _meta(values.get(v.unique()))
         return [d if isinstance(d, int) else -1 for d in meta[0]] if meta else None
 
@@ -317,8 +388,18 @@ def build_torchscript(
             return v if any(hasattr(i, "unique") for i in items) else items
         return v
 
+    def weights(v: Any, depth: int = 0) -> list[tuple[str, torch.Tensor]]:
+        """The parameters a value is, or packs (an LSTM takes its weights as a list)."""
+        q = param_of.get(v.unique())
+        if q is not None:
+            return q
+        node = v.node()
+        if depth < 4 and node.kind() in ("prim::ListConstruct", "prim::TupleConstruct"):
+            return [w for i in node.inputs() for w in weights(i, depth + 1)]
+        return []
+
     def add(node_name: str, op: str, group: int, ins: list[Any], outs: list[Any], *, is_plumbing: bool) -> int:
-        own = [param_of[v.unique()] for v in ins if v.unique() in param_of]
+        own = [q for v in ins for q in weights(v)]
         infos, count = params.infos(own)
         out_t = [tensor_of(v) for v in outs]
         i = b.node(node_name, op, group, count, out_t[0] if out_t else -1)
@@ -349,6 +430,7 @@ def build_torchscript(
         return i
 
     plumbing_set: set[int] = set()
+    idle: list[Any] = []
     for v in g_inputs[1:]:
         i = add(_value_name(v, "input"), "Input", -1, [], [v], is_plumbing=False)
         roots.add(i)
@@ -390,11 +472,14 @@ def build_torchscript(
                 continue
             outs = list(n.outputs())
             # Operators computing no tensor, and prim:: operators (NumToTensor of a size…), serve the others.
-            is_plumbing = not kind.startswith("aten::") or not any(_is_tensor_type(v.type()) for v in outs)
+            is_plumbing = not kind.startswith("aten::") or not _tensor_out(n)
+            if values and outs and not any(v.unique() in values for v in outs):
+                idle.append(n)  # in a branch the example inputs did not take
+                is_plumbing = True
             op = kind.split("::", 1)[1]
             path = _scope_path(n) if traced else ""
             if not path:
-                owners = [param_of[v.unique()][0].rpartition(".")[0] for v in n.inputs() if v.unique() in param_of]
+                owners = [w[0].rpartition(".")[0] for v in n.inputs() for w in weights(v)]
                 path = owners[0] if owners else ""
             label = f"{path}.{op}" if path else _value_name(outs[0], op) if outs else op
             ins = [v for v in n.inputs()]
@@ -415,6 +500,9 @@ def build_torchscript(
     fold(b, order, preds, roots=roots, keep=keep, plumbing=plumbing)
     totals(b, model)
     unused_params_note(b)
+    idle_ops = sum(1 for n in idle if n.kind().startswith("aten::") and _tensor_out(n))
+    if idle_ops:
+        b.message("info", f"{idle_ops} operators in branches the example inputs did not take are folded.")
     if not traced:
         b.message(
             "info",
@@ -423,6 +511,10 @@ def build_torchscript(
     if not (args or kwargs):
         b.message("info", "No shapes: give example_inputs to see the tensor shapes on the edges.")
     return b
+
+
+def _tensor_out(n: Any) -> bool:
+    return any(_is_tensor_type(v.type()) for v in n.outputs())
 
 
 def _value_name(v: Any, default: str) -> str:

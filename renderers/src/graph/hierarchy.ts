@@ -59,6 +59,8 @@ export function visibleStructure(m: GraphModel, expanded: ReadonlySet<number>): 
   // Children in payload order: groups first (by index), then nodes.
   for (const j of m.groupOrder) {
     const parent = m.groupParent[j];
+    // a group whose every node was folded away is not drawn
+    if (m.foldedCount > 0 && m.groupNodeCount[j] === 0) continue;
     if (parent < 0 || isOpen[parent]) children.get(parent)!.push(n + j);
   }
   for (const list of children.values()) list.sort((a, b) => a - b);

@@ -5,6 +5,13 @@ import { decodeTensor, toNumbers } from '../core/tensor.js';
 
 export type { NodeDetail, TensorInfo };
 
+/** A node folded into a drawn host, as its details panel lists it. */
+export interface FoldedNode {
+  name: string;
+  op: string;
+  detail: NodeDetail | undefined;
+}
+
 export interface GraphModel {
   title: string;
   framework: string;
@@ -21,6 +28,16 @@ export interface GraphModel {
   nodeParams: Float64Array;
   /** Index into `tensors` of each node's first output, -1 if unknown (since 1.1). */
   nodeOutput: Int32Array;
+  /** Short key attributes drawn inside the node, '' if none (since 1.2). */
+  nodeBrief: string[];
+  /** Final host of each folded node (chains resolved), -1 if drawn (since 1.2). */
+  nodeFold: Int32Array;
+  /** Nodes of the payload folded away in this model (0 when everything is shown). */
+  foldedCount: number;
+  /** Per drawn host node: the payload's nodes folded into it (see fold.ts). */
+  foldedInto: Map<number, FoldedNode[]>;
+  /** On a contracted model: the payload's model with every node drawn. */
+  unfolded?: GraphModel;
   /** Groups. */
   g: number;
   groupName: string[];
@@ -74,13 +91,36 @@ function refs(values: Float64Array, limit: number, path: string, what: string, n
   return out;
 }
 
+/** Validates `nodes.fold` (-1 or another node) and resolves chains to their final host; a cycle is an error. */
+export function resolveFold(fold: Float64Array): Int32Array {
+  const n = fold.length;
+  const raw = refs(fold, n, '/nodes/fold', 'nodes');
+  const out = new Int32Array(n).fill(-2);
+  for (let i = 0; i < n; i++) {
+    if (raw[i] === i) throw new PayloadError('/nodes/fold', `entry ${i} folds node ${i} into itself`);
+    if (out[i] !== -2) continue;
+    const chain: number[] = [];
+    let k = i;
+    while (raw[k] >= 0 && out[k] === -2) {
+      chain.push(k);
+      if (chain.length > n) throw new PayloadError('/nodes/fold', `node ${i} is folded in a cycle`);
+      k = raw[k];
+    }
+    // k is drawn (raw -1) or already resolved
+    const host = raw[k] < 0 ? k : out[k];
+    if (raw[k] < 0) out[k] = -1;
+    for (const c of chain) out[c] = host;
+  }
+  return out;
+}
+
 /** Decode and cross-check the columns (equal lengths, in-range references, an acyclic group tree). */
 export function parseGraph(p: GraphPayload): GraphModel {
   const nameIdx = col(p.nodes.name, '/nodes/name');
   const n = nameIdx.length;
-  const sameLength = (key: 'op' | 'group' | 'params'): Float64Array => {
+  const sameLength = (key: 'op' | 'group' | 'params' | 'brief' | 'fold', missing = 0): Float64Array => {
     const t = p.nodes[key];
-    if (!t) return new Float64Array(n);
+    if (!t) return new Float64Array(n).fill(missing);
     const v = col(t, `/nodes/${key}`);
     if (v.length !== n) throw new PayloadError(`/nodes/${key}`, `must have ${n} entries, has ${v.length}`);
     return v;
@@ -88,6 +128,8 @@ export function parseGraph(p: GraphPayload): GraphModel {
   const opIdx = sameLength('op');
   const groupCol = sameLength('group');
   const params = sameLength('params');
+  const briefIdx = sameLength('brief', -1);
+  const nodeFold = resolveFold(sameLength('fold', -1));
 
   const gNameIdx = col(p.groups.name, '/groups/name');
   const g = gNameIdx.length;
@@ -99,6 +141,7 @@ export function parseGraph(p: GraphPayload): GraphModel {
 
   const nodeName = stringsOf(p, nameIdx, '/nodes/name', (i) => `#${i}`);
   const nodeOp = stringsOf(p, opIdx, '/nodes/op', () => '?');
+  const nodeBrief = stringsOf(p, briefIdx, '/nodes/brief', () => '');
   const groupName = stringsOf(p, gNameIdx, '/groups/name', (i) => `group${i}`);
   const groupType = stringsOf(p, gTypeIdx, '/groups/type', () => '');
   const nodeGroup = refs(groupCol, g, '/nodes/group', 'groups');
@@ -186,6 +229,10 @@ export function parseGraph(p: GraphPayload): GraphModel {
     nodeGroup,
     nodeParams: params,
     nodeOutput,
+    nodeBrief,
+    nodeFold,
+    foldedCount: 0,
+    foldedInto: new Map(),
     g,
     groupName,
     groupType,

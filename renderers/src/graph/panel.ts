@@ -1,6 +1,6 @@
 // The details of the selected node or group, built with textContent only (payload text never becomes markup).
 import { decodeTensor, toNumbers } from '../core/tensor.js';
-import type { GraphModel, NodeDetail, TensorInfo } from './model.js';
+import type { FoldedNode, GraphModel, NodeDetail, TensorInfo } from './model.js';
 import { formatCount } from './model.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -170,6 +170,7 @@ export function renderDetails(doc: Document, box: HTMLElement, m: GraphModel, it
   box.appendChild(
     table(doc, [
       ['op', m.nodeOp[item]],
+      ...(m.nodeBrief[item] ? ([['summary', m.nodeBrief[item]]] as [string, string][]) : []),
       ['group', g >= 0 ? m.groupPath[g] : '(top level)'],
       ['parameters', m.nodeParams[item].toLocaleString('en-US')],
     ]),
@@ -201,4 +202,25 @@ export function renderDetails(doc: Document, box: HTMLElement, m: GraphModel, it
     box.appendChild(ul);
   }
   if (d) paramsSection(doc, box, d, accent);
+  foldedSection(doc, box, m.foldedInto.get(item), accent);
+}
+
+/** The plumbing folded into a node: each as "name · op" with its attributes and parameters. */
+function foldedSection(doc: Document, box: HTMLElement, list: FoldedNode[] | undefined, accent: string): void {
+  if (!list?.length) return;
+  box.appendChild(section(doc, `Folded into this node (${list.length})`));
+  const wrap = el(doc, 'div', 'mv-GraphPanel-folded');
+  for (const f of list) {
+    wrap.appendChild(el(doc, 'div', 'mv-GraphPanel-foldedName', `${f.name} · ${f.op}`));
+    const attrs = f.detail?.attrs;
+    if (attrs?.length)
+      wrap.appendChild(
+        table(
+          doc,
+          attrs.map((a) => [a.key, displayValue(a.value)]),
+        ),
+      );
+    if (f.detail) paramsSection(doc, wrap, f.detail, accent);
+  }
+  box.appendChild(wrap);
 }

@@ -24,8 +24,9 @@ export const GRAPH_CSS = `
   background: var(--mv-bg); padding: 0 4px; border-radius: 3px; max-width: 70%; white-space: pre-wrap; }
 .mv-GraphStatus:empty { display: none; }
 .mv-GraphStatus[data-level="error"] { color: var(--mv-error); border: 1px solid var(--mv-error); pointer-events: auto; }
-.mv-GraphLegend { position: absolute; left: 6px; top: 6px; font-size: 11px; background: var(--mv-bg); opacity: 0.92;
-  border: 1px solid var(--mv-border); border-radius: 3px; padding: 3px 6px; pointer-events: none; max-width: 45%; }
+.mv-GraphLegend { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 10px; font-size: 11px; margin: 0 0 4px;
+  max-height: 3.2em; overflow: hidden; }
+.mv-GraphLegend:empty { display: none; }
 .mv-GraphLegend-title { font-weight: 600; }
 .mv-GraphLegend-row { display: flex; align-items: center; gap: 4px; white-space: nowrap; overflow: hidden; }
 .mv-GraphLegend-swatch { width: 10px; height: 10px; border-radius: 2px; flex: none; }
@@ -43,6 +44,7 @@ export const GRAPH_CSS = `
 .mv-GraphPanel-table td { word-break: break-all; padding: 0; }
 .mv-GraphPanel-list { margin: 0; padding-left: 16px; word-break: break-all; }
 .mv-GraphPanel-param { border-top: 1px solid var(--mv-border); margin-top: 4px; padding-top: 3px; }
+.mv-GraphPanel-foldedName { font-weight: 600; margin-top: 5px; word-break: break-all; }
 .mv-GraphPanel-paramName { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .mv-GraphHistogram { display: block; margin-top: 3px; color: var(--mv-muted); }
 `;

@@ -22,6 +22,8 @@ export interface GraphAutomation {
   collapse(groupPath: string): Promise<void>;
   expandAll(): Promise<void>;
   collapseAll(): Promise<void>;
+  /** Shows every node, or folds the plumbing again (payloads with `nodes.fold`). */
+  toggleFold(): Promise<void>;
   fit(): void;
   panBy(dx: number, dy: number): void;
   /** Draws one frame now and waits for the GPU to finish it; returns milliseconds. */
@@ -51,7 +53,9 @@ const FIRST_SCALE = 0.8;
 export function summaryText(m: GraphModel): string {
   const parts = [
     m.framework,
-    `${m.n.toLocaleString('en-US')} nodes`,
+    m.foldedCount
+      ? `${m.n.toLocaleString('en-US')} ops, ${m.foldedCount.toLocaleString('en-US')} folded`
+      : `${m.n.toLocaleString('en-US')} nodes`,
     `${m.e.toLocaleString('en-US')} edges`,
     `${formatCount(m.totals.params)} params`,
   ];
@@ -77,6 +81,9 @@ export class GraphView implements View<GraphModel> {
   private readonly tooltip: HTMLElement;
   private readonly status: HTMLElement;
   private readonly legendBox: HTMLElement;
+  private readonly foldButton: HTMLButtonElement;
+  /** The contracted model (folded nodes hidden) and the one with every node, when the payload folds any. */
+  private folded: GraphModel;
   private readonly panel: HTMLElement;
   private readonly panelBody: HTMLElement;
   private readonly buttons: HTMLButtonElement[] = [];
@@ -121,6 +128,7 @@ export class GraphView implements View<GraphModel> {
     this.doc = doc;
     ensureKindStyles(doc, 'graph', GRAPH_CSS);
     this.m = model;
+    this.folded = model;
     this.colors = new Colorizer(model, ctx.theme, 'op');
     this.bg = parseColor(ctx.theme.background);
     const make = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string): HTMLElementTagNameMap[K] => {
@@ -168,6 +176,7 @@ export class GraphView implements View<GraphModel> {
       button('Fit', 'Fit the graph in view (double-click the background)', 'fit'),
       button('Expand all', 'Expand every group', 'expand-all'),
       button('Collapse all', 'Collapse every group', 'collapse-all'),
+      (this.foldButton = button('', 'Show or hide the plumbing folded into other nodes', 'fold')),
       button('SVG', 'Download the graph as SVG', 'svg'),
       button('PNG', 'Download the current view as PNG', 'png'),
     );
@@ -193,16 +202,8 @@ export class GraphView implements View<GraphModel> {
     this.buttons.push(close);
     this.panelBody = make('div', 'mv-GraphPanel-body');
     this.panel.append(close, this.panelBody);
-    this.stage.append(
-      this.canvas,
-      this.labelCanvas,
-      this.minimap,
-      this.legendBox,
-      this.status,
-      this.tooltip,
-      this.panel,
-    );
-    this.root.append(header, this.notice, bar, this.stage);
+    this.stage.append(this.canvas, this.labelCanvas, this.minimap, this.status, this.tooltip, this.panel);
+    this.root.append(header, this.notice, bar, this.legendBox, this.stage);
     host.appendChild(this.root);
 
     this.surface = createSurface(this.canvas, this.onContextLost, this.onContextRestored);
@@ -235,6 +236,11 @@ export class GraphView implements View<GraphModel> {
     const m = this.m;
     this.title.textContent = m.title || 'Model graph';
     this.summary.textContent = summaryText(m);
+    const all = this.folded.unfolded;
+    this.foldButton.hidden = !all;
+    this.foldButton.textContent =
+      m === this.folded ? `Show all ops (${this.folded.foldedCount} folded)` : 'Fold plumbing';
+    this.foldButton.setAttribute('aria-pressed', String(m !== this.folded));
     this.notice.hidden = !m.fallbackReason;
     this.notice.textContent = m.fallbackReason
       ? `Fell back to ${m.method || 'a simpler method'}: ${m.fallbackReason}`
@@ -271,7 +277,7 @@ export class GraphView implements View<GraphModel> {
       this.lastLayoutMs = performance.now() - t0;
       this.statusMessage =
         placement.simplified > 0
-          ? `Large expansion: ${placement.simplified} group${placement.simplified === 1 ? '' : 's'} laid out with the fast layered layout.`
+          ? `${placement.simplified === 1 ? 'One large group is' : `${placement.simplified} large groups are`} drawn in a simplified layout (edges may cross) to stay fast.`
           : this.surface.kind === 'canvas2d'
             ? 'WebGL is not available here: drawn with Canvas 2D.'
             : '';
@@ -581,6 +587,7 @@ export class GraphView implements View<GraphModel> {
     else if (action === 'prev') void this.jump(-1);
     else if (action === 'expand-all') void this.expandAll();
     else if (action === 'collapse-all') void this.collapseAll();
+    else if (action === 'fold') void this.toggleFold();
     else if (action === 'svg') this.exportSvg();
     else if (action === 'png') this.exportPng();
     else if (action === 'close') this.select(-1);
@@ -855,7 +862,20 @@ export class GraphView implements View<GraphModel> {
     this.view = { scale, tx, ty: 24 - y0 * scale };
   }
 
+  /** Shows every node of the payload, or folds the plumbing again; expanded groups and the selection carry over. */
+  async toggleFold(): Promise<void> {
+    const all = this.folded.unfolded;
+    if (!all) return;
+    await this.replaceModel(this.m === this.folded ? all : this.folded);
+  }
+
   async update(next: GraphModel): Promise<void> {
+    const showingAll = this.m !== this.folded;
+    this.folded = next;
+    await this.replaceModel(showingAll && next.unfolded ? next.unfolded : next);
+  }
+
+  private async replaceModel(next: GraphModel): Promise<void> {
     const paths = [...this.expanded].map((j) => this.m.groupPath[j]);
     const selectedName = this.selected >= 0 && this.selected < this.m.n ? this.m.nodeName[this.selected] : undefined;
     this.m = next;
@@ -876,10 +896,21 @@ export class GraphView implements View<GraphModel> {
     this.drawNow();
   }
 
+  /** Expands everything, keeping the world point at the centre of the view there and the zoom readable. */
   private async expandAll(): Promise<void> {
+    const [cx, cy] = this.toWorld(this.width / 2, this.height / 2);
+    const near = this.scene ? hitItem(this.scene, cx, cy) : -1;
+    const anchor = near >= 0 ? near : undefined;
     for (let j = 0; j < this.m.g; j++) this.expanded.add(j);
-    await this.relayout();
-    this.fit();
+    await this.relayout(anchor);
+    const sc = this.scene;
+    if (!sc) return;
+    const fits =
+      (sc.bounds.x1 - sc.bounds.x0) * FIRST_SCALE <= this.width &&
+      (sc.bounds.y1 - sc.bounds.y0) * FIRST_SCALE <= this.height;
+    if (fits) this.fit();
+    else if (this.view.scale < FIRST_SCALE) this.zoomAt(FIRST_SCALE / this.view.scale, this.width / 2, this.height / 2);
+    this.requestDraw();
   }
 
   private async collapseAll(): Promise<void> {
@@ -907,6 +938,7 @@ export class GraphView implements View<GraphModel> {
       collapse: (path) => this.collapseGroup(group(path)),
       expandAll: () => this.expandAll(),
       collapseAll: () => this.collapseAll(),
+      toggleFold: () => this.toggleFold(),
       fit: () => {
         this.fit();
         this.drawNow();

@@ -178,3 +178,27 @@ def test_scripted_lstm_and_transformer_weights_and_branches() -> None:
         drawn = [o for o, f in zip(ops(p), _fold(p), strict=True) if f < 0]
         assert len(drawn) < 20, drawn
         assert any("did not take" in m["text"] for m in p.get("messages", []))
+
+
+def test_convolution_sizes_match_the_kernels() -> None:
+    """Convolution and linear sizes come from a formula on fake tensors: each op's output equals the real one."""
+    layers = nn.Sequential(
+        nn.Conv2d(3, 6, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2)),
+        nn.Conv2d(6, 6, 3, padding="same", groups=3),
+        nn.Conv2d(6, 4, 3, padding="valid", bias=False),
+        nn.Flatten(2),
+        nn.Conv1d(4, 5, 4, stride=3),
+    ).eval()
+    x = torch.randn(2, 3, 13, 11)
+    layers.append(nn.Linear(layers(x).shape[-1], 7))
+    real = [x]
+    for m in layers:
+        real.append(m(real[-1]))
+    for model in (torch.jit.trace(layers, x), torch.jit.script(layers)):
+        p = payload_of(modelviz.graph(model, example_inputs=x))
+        assert "+fake" in p["source"]["method"]
+        out = col(p, "nodes", "output")
+        got = [p["tensors"][out[i]]["shape"] for i, o in enumerate(ops(p)) if o.startswith(("_convolution", "conv"))]
+        got += [p["tensors"][out[i]]["shape"] for i, o in enumerate(ops(p)) if o == "linear"]
+        want = [list(real[k].shape) for k in (1, 2, 3, 5, 6)]
+        assert got == want

@@ -8,6 +8,7 @@ under no_grad anyway, each module's training flag restored afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 import torch
@@ -77,20 +78,44 @@ def _shape_of_call(m: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) 
         return None
     if x.dim() != d + 2 or x.shape[1] != m.in_channels:
         return None
-    out = [int(x.shape[0]), m.out_channels]
+    return conv_shape(list(x.shape), m.out_channels, m.kernel_size, m.stride, m.padding, m.dilation)
+
+
+def conv_shape(
+    x: list[int], out_channels: int, kernel: Sequence[int], stride: Any, padding: Any, dilation: Any
+) -> list[int] | None:
+    """A (not transposed) convolution's output size, as its shape function computes it; None when unsure."""
+    d = len(x) - 2
+    if len(kernel) != d:
+        return None
+
+    def per_dim(v: Any) -> list[int] | None:
+        if isinstance(v, int):
+            return [v] * d
+        if isinstance(v, (list, tuple)) and all(isinstance(i, int) for i in v):
+            return [int(i) for i in v] * d if len(v) == 1 else [int(i) for i in v]
+        return None
+
+    strides, dilations = per_dim(stride), per_dim(dilation)
+    if strides is None or dilations is None or len(strides) != d or len(dilations) != d:
+        return None
+    out = [int(x[0]), int(out_channels)]
     for i in range(d):
-        size, k, s, dil = int(x.shape[2 + i]), m.kernel_size[i], m.stride[i], m.dilation[i]
-        if isinstance(m.padding, str):
-            if m.padding == "same" and s == 1:
+        size, k, s, dil = int(x[2 + i]), int(kernel[i]), strides[i], dilations[i]
+        if isinstance(padding, str):
+            if padding == "same" and s == 1:
                 out.append(size)
                 continue
-            if m.padding != "valid":
+            if padding != "valid":
                 return None
             pad = 0
         else:
-            pad = int(m.padding[i])
+            pads = per_dim(padding)
+            if pads is None or len(pads) != d:
+                return None
+            pad = pads[i]
         n = (size + 2 * pad - dil * (k - 1) - 1) // s + 1
-        if n <= 0:
+        if n <= 0 or s <= 0:
             return None
         out.append(n)
     return out

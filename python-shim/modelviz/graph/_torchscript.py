@@ -27,6 +27,7 @@ from ._builder import GraphBuilder, dtype_name
 from ._torch_base import Params, group_of, totals, unused_params_note
 from ._torch_brief import op_brief
 from ._torch_fold import fold
+from ._torch_shapes import conv_shape
 
 _PASS: Final = frozenset(
     {
@@ -128,6 +129,32 @@ _PY: Final[dict[str, Any]] = {
     "min": min,
     "max": max,
 }
+
+
+_SIZED: Final = frozenset({"aten::_convolution", "aten::conv1d", "aten::conv2d", "aten::conv3d", "aten::linear"})
+
+
+def _sized(kind: str, ins: list[Any]) -> list[int] | None:
+    """The output size of a plain convolution or linear op on a contiguous input, by formula (fake convolutions are
+    most of an interpretation's time); None when anything is unusual (the op then runs on fake tensors)."""
+    x, w = ins[0], ins[1]
+    if not (isinstance(x, torch.Tensor) and isinstance(w, torch.Tensor)) or x.dtype != w.dtype:
+        return None
+    if not x.is_contiguous() or not x.is_floating_point():
+        return None
+    if kind == "aten::linear":
+        if w.dim() != 2 or x.dim() < 1 or x.shape[-1] != w.shape[1]:
+            return None
+        return [*(int(d) for d in x.shape[:-1]), int(w.shape[0])]
+    groups = ins[8] if kind == "aten::_convolution" else ins[6]
+    if kind == "aten::_convolution" and ins[6]:  # transposed
+        return None
+    if not isinstance(groups, int) or x.dim() != w.dim() or x.dim() < 3 or x.shape[1] != w.shape[1] * groups:
+        return None
+    bias = ins[2]
+    if bias is not None and (not isinstance(bias, torch.Tensor) or bias.shape != (w.shape[0],)):
+        return None
+    return conv_shape([int(d) for d in x.shape], int(w.shape[0]), list(w.shape[2:]), ins[3], ins[4], ins[5])
 
 
 class _Stop(Exception):
@@ -235,6 +262,10 @@ class _Interp:
             return pick(*ins) if len(ins) > 1 else pick(ins[0])
         if kind == "prim::Print":
             return None
+        if self.fake is not None and kind in _SIZED:
+            shape = _sized(kind, ins)
+            if shape is not None:
+                return ins[0].new_empty(shape)
         if kind == "aten::batch_norm" and self.fake is not None and not ins[5]:
             # Eval-mode batch norm keeps its input's shape: one empty_like instead of the decomposition's ~20 ops.
             x, w = ins[0], ins[1]

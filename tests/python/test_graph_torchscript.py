@@ -58,7 +58,8 @@ def _fold(p: dict[str, Any]) -> np.ndarray:
     return col(p, "nodes", "fold") if "fold" in p["nodes"] else np.full(n, -1)
 
 
-def _check_graph(p: dict[str, Any], model: nn.Module) -> None:
+def _check_graph(p: dict[str, Any], model: nn.Module, scalars: tuple[str, ...] = ()) -> None:
+    """``scalars``: inputs that are not tensors (their edges carry no shape)."""
     fold = _fold(p)
     op = ops(p)
     drawn = [i for i in range(len(op)) if fold[i] < 0]
@@ -80,7 +81,8 @@ def _check_graph(p: dict[str, Any], model: nn.Module) -> None:
     assert [names(p)[i] for i in drawn if i not in seen] == []
     # Shapes on the edges between drawn nodes.
     tensor = col(p, "edges", "tensor")
-    on_drawn = [t for s, d, t in zip(src, dst, tensor, strict=False) if fold[s] < 0 and fold[d] < 0]
+    skip = {names(p).index(k) for k in scalars}
+    on_drawn = [t for s, d, t in zip(src, dst, tensor, strict=True) if fold[s] < 0 and fold[d] < 0 and s not in skip]
     assert on_drawn and all(t >= 0 for t in on_drawn)
     # Exact parameter counts, each parameter counted once.
     total = sum(q.numel() for q in model.parameters())
@@ -202,3 +204,29 @@ def test_convolution_sizes_match_the_kernels() -> None:
         got += [p["tensors"][out[i]]["shape"] for i, o in enumerate(ops(p)) if o == "linear"]
         want = [list(real[k].shape) for k in (1, 2, 3, 5, 6)]
         assert got == want
+
+
+class _Keywords(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(4, 3)
+
+    def forward(self, x: torch.Tensor, scale: float = 2.0, bias: torch.Tensor | None = None) -> torch.Tensor:
+        y = self.lin(x) * scale
+        if bias is not None:
+            y = y + bias
+        return y
+
+
+def test_scripted_keyword_inputs_and_defaults() -> None:
+    model = torch.jit.script(_Keywords())
+    x = torch.randn(5, 4)
+    p = payload_of(modelviz.graph(model, example_inputs={"x": x, "bias": torch.zeros(3)}))
+    assert [o for o, f in zip(ops(p), _fold(p), strict=True) if f < 0].count("add") == 1
+    _check_graph(p, model, scalars=("scale",))
+    p = payload_of(modelviz.graph(model, example_inputs=x))  # scale and bias from their defaults
+    assert "add" not in [o for o, f in zip(ops(p), _fold(p), strict=True) if f < 0]
+    out = col(p, "nodes", "output")
+    assert p["tensors"][out[names(p).index("lin.linear")]]["shape"] == [5, 3]
+    p = payload_of(modelviz.graph(model, example_inputs={"z": x}))
+    assert any(m["level"] == "warning" and "No shapes" in m["text"] for m in p["messages"])

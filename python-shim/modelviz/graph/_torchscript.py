@@ -338,15 +338,8 @@ def build_torchscript(
     g_inputs = list(graph.inputs())
     values: dict[int, Any] = {}
     if args or kwargs:
-        inputs = list(args)
-        for v in g_inputs[1 + len(inputs) :]:
-            key = v.debugName().split(".")[0]
-            if key in kwargs:
-                inputs.append(kwargs[key])
-            else:
-                break
         try:
-            values, how = _record(model, graph, inputs)
+            values, how = _record(model, graph, _inputs(model, args, kwargs))
             b.source["method"] += "+fake" if how == "fake" else "+run"
         except Exception as e:
             b.message("warning", "No shapes: interpreting the TorchScript graph on the example inputs failed.", str(e))
@@ -542,6 +535,26 @@ def build_torchscript(
     if not (args or kwargs):
         b.message("info", "No shapes: give example_inputs to see the tensor shapes on the edges.")
     return b
+
+
+def _inputs(model: torch.jit.ScriptModule, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """The forward's arguments in order: positional, then by name, then the defaults."""
+    schema: Any = getattr(model.forward, "schema")  # noqa: B009 (torch's stubs do not declare it)
+    names = list(schema.arguments)[1:]
+    if len(args) > len(names):
+        raise TypeError(f"forward takes {len(names)} arguments, {len(args)} example inputs were given")
+    rest = dict(kwargs)
+    values = list(args)
+    for a in names[len(args) :]:
+        if a.name in rest:
+            values.append(rest.pop(a.name))
+        elif a.has_default_value():
+            values.append(a.default_value)
+        else:
+            raise TypeError(f"no example input for the argument {a.name!r}")
+    if rest:
+        raise TypeError(f"forward() has no argument named {', '.join(map(repr, rest))}")
+    return values
 
 
 def _tensor_out(n: Any) -> bool:

@@ -230,3 +230,30 @@ def test_scripted_keyword_inputs_and_defaults() -> None:
     assert p["tensors"][out[names(p).index("lin.linear")]]["shape"] == [5, 3]
     p = payload_of(modelviz.graph(model, example_inputs={"z": x}))
     assert any(m["level"] == "warning" and "No shapes" in m["text"] for m in p["messages"])
+
+
+def test_traced_in_train_mode_leaves_running_stats() -> None:
+    """Traced in train mode, the graph updates BatchNorm's running statistics in place: the shape run must not."""
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Dropout(0.5)).train()
+    x = torch.randn(2, 3, 8, 8)
+    traced = torch.jit.trace(model, x, check_trace=False)
+    before = _state(traced)
+    p = payload_of(modelviz.graph(traced, example_inputs=x))
+    assert _unchanged(traced, before)
+    _check_graph(p, traced)
+    out = col(p, "nodes", "output")
+    assert p["tensors"][out[names(p).index("1.batch_norm")]]["shape"] == [2, 4, 6, 6]
+
+
+def test_real_interpretation_leaves_buffers() -> None:
+    """When the fake run fails and the graph runs on real tensors, a train-mode batch_norm updates copies."""
+    from modelviz.graph._torchscript import _Interp
+
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4)).train()
+    x = torch.randn(2, 3, 8, 8)
+    traced = torch.jit.trace(model, x, check_trace=False)
+    before = _state(traced)
+    interp = _Interp(traced, None)
+    with torch.no_grad():
+        interp.run(traced.inlined_graph, [x])
+    assert _unchanged(traced, before)

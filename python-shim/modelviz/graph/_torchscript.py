@@ -230,6 +230,10 @@ class _Interp:
                 return False  # eval semantics: BatchNorm reads its running statistics and leaves them alone
             value = getattr(ins[0], name)
             if isinstance(value, torch.Tensor):
+                if self.fake is None and not isinstance(value, torch.nn.Parameter):
+                    # A buffer (running statistics, counters) may be updated in place by the op reading it (a
+                    # batch_norm traced in train mode): on real tensors it is read from a copy.
+                    value = value.clone()
                 self.state.add(id(value))
             return value
         if kind == "prim::SetAttr":

@@ -247,7 +247,7 @@ def test_traced_in_train_mode_leaves_running_stats() -> None:
 
 def test_real_interpretation_leaves_buffers() -> None:
     """When the fake run fails and the graph runs on real tensors, a train-mode batch_norm updates copies."""
-    from modelviz.graph._torchscript import _Interp
+    from modelviz.graph._torchscript_run import _Interp
 
     model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4)).train()
     x = torch.randn(2, 3, 8, 8)

@@ -414,12 +414,12 @@ describe('scene, labels and SVG export', () => {
       matches: new Set(),
       current: -1,
     });
-    // zoomed in: the name line appears under the op
+    // zoomed in: the title is "name · op"
     const labels = labelSpecs(m, v, scene, { scale: 3, tx: 0, ty: 0 }, Infinity, Infinity, LIGHT);
     const svg = sceneToSvg(document, scene, labels, LIGHT);
     expect(svg.querySelector('script, img')).toBeNull();
     const texts = [...svg.querySelectorAll('text')].map((t) => t.textContent);
-    expect(texts.some((t) => t!.startsWith('<img'))).toBe(true);
+    expect(texts.some((t) => t!.includes(' · <img'))).toBe(true);
     expect(texts.some((t) => t!.startsWith('<script'))).toBe(true);
     expect(svg.querySelectorAll('rect').length).toBe(1 + 2); // background + two nodes
     expect(svg.querySelectorAll('path').length).toBe(1);

@@ -6,14 +6,15 @@ import { groupSubtitle } from './layout.js';
 import { KIND_CONTAINER, KIND_GROUP, type Scene } from './scene.js';
 import type { ViewTransform } from './gl.js';
 import { luminanceOf, type RGBA } from './colors.js';
+import { LOD_EDGES, cut, edgeShapeText, nodeLines, nodeTitle } from './node-text.js';
 
 export const MAX_LABELS = 3000;
+/** Average glyph width as a fraction of the font size (no measureText per label). */
+const GLYPH = 0.58;
 
 /** Shortens text to fit `px` at `size` (average glyph width estimate: no measureText per label). */
 export function fit(text: string, px: number, size: number): string {
-  const chars = Math.floor(px / (size * 0.58));
-  if (chars <= 1) return '';
-  return text.length <= chars ? text : `${text.slice(0, Math.max(1, chars - 1))}…`;
+  return cut(text, Math.floor(px / (size * GLYPH)));
 }
 
 export interface LabelSpec {
@@ -43,6 +44,27 @@ export function labelSpecs(
     const f: RGBA = [scene.fill[4 * k], scene.fill[4 * k + 1], scene.fill[4 * k + 2], 255];
     return luminanceOf(f) > 0.5 ? '#1b1b1b' : '#f2f2f2';
   };
+  // Screen cells taken by boxes and labels (8 px), so edge labels only go where they overlap nothing.
+  const taken = new Set<number>();
+  const CELL = 8;
+  const cells = (x: number, y: number, w: number, h: number, mark: boolean): boolean => {
+    const c0 = Math.max(-1, Math.floor(x / CELL));
+    const c1 = Math.min(Math.floor((x + w) / CELL), c0 + 4000);
+    const r0 = Math.max(-1, Math.floor(y / CELL));
+    const r1 = Math.min(Math.floor((y + h) / CELL), r0 + 4000);
+    for (let r = r0; r <= r1; r++)
+      for (let c = c0; c <= c1; c++) {
+        const key = r * 1_000_003 + c;
+        if (mark) taken.add(key);
+        else if (taken.has(key)) return false;
+      }
+    return true;
+  };
+  const edgeLabels = scale >= LOD_EDGES || (scale >= 0.6 && vis.edges.some((e) => e.count > 1));
+  const occupy = (x: number, y: number, w: number, h: number): void => {
+    if (edgeLabels) cells(x, y, w, h, true);
+  };
+  const free = (x: number, y: number, w: number, h: number): boolean => cells(x, y, w, h, false);
   for (let k = 0; k < scene.nRects && out.length < max; k++) {
     const sw = scene.rect[4 * k + 2] * scale;
     const sh = scene.rect[4 * k + 3] * scale;
@@ -60,7 +82,7 @@ export function labelSpecs(
         sw - 12 * scale,
         size,
       );
-      if (text)
+      if (text) {
         out.push({
           x: sx + 8 * scale,
           y: sy + 12 * scale,
@@ -70,6 +92,8 @@ export function labelSpecs(
           color: theme.foreground,
           align: 'left',
         });
+        occupy(sx + 8 * scale, sy + 12 * scale - size / 2, text.length * size * GLYPH, size);
+      }
       continue;
     }
     if (sw < 24) continue;
@@ -81,7 +105,7 @@ export function labelSpecs(
       if (size < 6) continue;
       const two = sh >= 30;
       const name = fit(m.groupName[j], sw - 8, size);
-      if (name)
+      if (name) {
         out.push({
           x: cx,
           y: two ? sy + sh * 0.36 : sy + sh / 2,
@@ -91,6 +115,8 @@ export function labelSpecs(
           color: ink(k),
           align: 'center',
         });
+        occupy(sx, sy, sw, sh);
+      }
       if (two && out.length < max) {
         const sub = fit(groupSubtitle(m, j), sw - 8, size * 0.85);
         if (sub)
@@ -106,42 +132,46 @@ export function labelSpecs(
       }
       continue;
     }
-    const two = sh >= 40 && sw >= 70;
-    const size = two ? Math.min(12.5, sh * 0.28) : Math.min(13, 11 * scale, sh * 0.55);
+    // Nodes: "name · Op", the brief at ordinary zoom, weight shapes zoomed in, as many lines as the box holds.
+    const size = Math.min(12.5, 11 * scale, sh * 0.55);
     if (size < 6) continue;
-    const op = fit(m.nodeOp[item], sw - 6, size);
-    if (op)
-      out.push({
-        x: cx,
-        y: two ? sy + sh * 0.36 : sy + sh / 2,
-        text: op,
-        size,
-        bold: false,
-        color: ink(k),
-        align: 'center',
-      });
-    if (two && out.length < max) {
-      const name = fit(m.nodeName[item], sw - 6, size * 0.85);
-      if (name)
-        out.push({
-          x: cx,
-          y: sy + sh * 0.7,
-          text: name,
-          size: size * 0.85,
-          bold: false,
-          color: ink(k),
-          align: 'center',
-        });
-    }
+    const wanted = nodeLines(m, item, scale);
+    if (!wanted.length) continue;
+    const room = Math.max(1, Math.floor((sh - 4) / (size * 1.22)));
+    const lines = wanted.slice(0, room);
+    const chars = Math.floor((sw - 8) / (size * GLYPH));
+    const step = size * 1.18;
+    let y = sy + sh / 2 - ((lines.length - 1) * step) / 2;
+    lines.forEach((line, li) => {
+      const lineSize = li === 0 ? size : size * 0.88;
+      const text = li === 0 ? nodeTitle(m, item, chars) : cut(line, Math.floor((sw - 8) / (lineSize * GLYPH)));
+      if (text && out.length < max)
+        out.push({ x: cx, y, text, size: lineSize, bold: li === 0, color: ink(k), align: 'center' });
+      y += step;
+    });
+    occupy(sx, sy, sw, sh);
   }
-  // Aggregated edges carry their count once readable.
+  // Edges: tensor shapes once zoomed in (and an aggregated edge's count), only where they overlap no box or label.
+  const shapes = scale >= LOD_EDGES;
   if (scale >= 0.6) {
+    const size = 10;
     vis.edges.forEach((e, i) => {
-      if (e.count < 2 || out.length >= max) return;
+      if (out.length >= max) return;
+      const shape = shapes ? edgeShapeText(m, e.first) : '';
+      const text = shape && e.count > 1 ? `${shape} ×${e.count}` : shape || (e.count > 1 ? `×${e.count}` : '');
+      if (!text) return;
       const x = scene.edgeMid[2 * i] * scale + tx;
       const y = scene.edgeMid[2 * i + 1] * scale + ty;
       if (x < 0 || y < 0 || x > width || y > height) return;
-      out.push({ x: x + 4, y, text: `×${e.count}`, size: 10.5, bold: false, color: theme.muted, align: 'left' });
+      const w = text.length * size * GLYPH + 4;
+      const h = size + 4;
+      for (const left of [x + 5, x - 5 - w]) {
+        if (free(left, y - h / 2, w, h)) {
+          occupy(left, y - h / 2, w, h);
+          out.push({ x: left + 2, y, text, size, bold: false, color: theme.muted, align: 'left' });
+          return;
+        }
+      }
     });
   }
   return out;

@@ -3,10 +3,13 @@
 // that group and re-places its ancestors only.
 import type { GraphModel } from './model.js';
 import { formatCount } from './model.js';
+import { sizingTitle } from './node-text.js';
 import { ROOT, layoutEdges, type Visible } from './hierarchy.js';
 import type { LayoutRequest, LayoutResult } from './layout-engine.js';
 
 export const NODE_H = 26;
+/** A node with a brief or weights: room for a second (and, zoomed in, a third) line. */
+export const NODE_H2 = 40;
 export const GROUP_H = 40;
 export const PAD = 12;
 export const HEADER = 22;
@@ -39,8 +42,10 @@ export function groupSubtitle(m: GraphModel, j: number): string {
 
 export function leafSize(m: GraphModel, item: number): [number, number] {
   if (item < m.n) {
-    const w = Math.min(180, Math.max(48, m.nodeOp[item].length * CHAR_W + 20));
-    return [w, NODE_H];
+    // sized for "name · Op" and the brief (weight shapes are drawn zoomed in, where the box is wide on screen)
+    const chars = Math.max(sizingTitle(m, item).length, m.nodeBrief[item].length);
+    const w = Math.min(200, Math.max(48, chars * CHAR_W + 18));
+    return [w, m.nodeBrief[item] || m.details.get(item)?.params?.length ? NODE_H2 : NODE_H];
   }
   const j = item - m.n;
   const len = Math.max(m.groupName[j].length, groupSubtitle(m, j).length);

@@ -7,7 +7,7 @@ import { COLOR_MODES, Colorizer, cssColor, parseColor, type ColorMode, type Lege
 import { download, fileStem, sceneToSvg } from './export.js';
 import { createSurface, drawScene2d, type Surface, type ViewTransform } from './gl.js';
 import { visibleStructure, type Visible } from './hierarchy.js';
-import { drawLabels, labelSpecs } from './labels.js';
+import { drawLabels, labelSpecs, type LabelSpec } from './labels.js';
 import { acquireLayout, type LayoutHandle } from './layout-client.js';
 import { LayoutCache, computePlacement, type Placement } from './layout.js';
 import { ancestorsOfNode, formatCount, type GraphModel } from './model.js';
@@ -38,6 +38,10 @@ export interface GraphAutomation {
     lastLayoutMs: number;
     worker: boolean;
   };
+  /** Extra (tests): the texts of the labels drawn in the last frame. */
+  labelTexts(): string[];
+  /** Extra (tests): centres a node (by name) or group (by path) at the given zoom. */
+  zoomTo(name: string, scale: number): void;
   /** Extra (tests): where a node (by name) or group (by path) is drawn, in CSS pixels from the stage's top-left. */
   locate(name: string): { x: number; y: number; w: number; h: number } | null;
 }
@@ -110,6 +114,7 @@ export class GraphView implements View<GraphModel> {
   private layoutPending: Promise<void> = Promise.resolve();
   private lastLayoutMs = 0;
   private labelsDrawn = 0;
+  private lastLabels: LabelSpec[] = [];
   private raf = 0;
   private disposed = false;
   private fitted = false;
@@ -406,6 +411,7 @@ export class GraphView implements View<GraphModel> {
       c.style.height = `${height}px`;
     }
     this.labelsDrawn = 0;
+    this.lastLabels = [];
     const W = Math.max(1, Math.round(width * dpr));
     const H = Math.max(1, Math.round(height * dpr));
     if (this.labelCanvas.width !== W) this.labelCanvas.width = W;
@@ -418,6 +424,7 @@ export class GraphView implements View<GraphModel> {
         const labels = labelSpecs(this.m, this.vis, this.scene, this.view, width, height, this.ctx.theme);
         drawLabels(lctx, labels, this.ctx.theme.fontFamily);
         this.labelsDrawn = labels.length;
+        this.lastLabels = labels;
       }
     }
     this.drawMinimap();
@@ -959,6 +966,15 @@ export class GraphView implements View<GraphModel> {
       search: (text) => {
         this.searchInput.value = text;
         return this.runSearch(text);
+      },
+      labelTexts: () => this.lastLabels.map((l) => l.text),
+      zoomTo: (name, scale) => {
+        const j = this.m.groupByPath.get(name);
+        const item = j !== undefined ? this.m.n + j : this.m.nodeName.indexOf(name);
+        if (item < 0) throw new Error(`no node or group ${JSON.stringify(name)}`);
+        this.view = { ...this.view, scale: Math.max(MIN_SCALE, Math.min(MAX_SCALE, scale)) };
+        this.centerOn(item, 0);
+        this.drawNow();
       },
       locate: (name) => {
         const j = this.m.groupByPath.get(name);

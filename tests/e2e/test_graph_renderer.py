@@ -31,6 +31,7 @@ import graph_models
 import modelviz
 
 MIME = "application/vnd.modelviz.graph.v1+json"
+TIMES = "\u00d7"  # the multiplication sign of shape labels
 
 
 def col(t: dict[str, Any]) -> np.ndarray:
@@ -464,3 +465,64 @@ def test_minimap_moves_the_view(page: Page) -> None:
     moved = graph(page, out, "g.locate('stage0')")
     assert moved["y"] < top["y"] - 100  # the view jumped towards the end of the chain
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-graph-minimap")))
+
+
+@pytest.fixture(scope="module")
+def gpt2() -> dict[str, Any]:
+    model, inputs = graph_models.hf_model("gpt2")
+    return modelviz.graph(model, inputs).payload
+
+
+def test_labels_show_name_op_brief_weights_and_edge_shapes(page: Page, resnet: dict[str, Any]) -> None:
+    strings = resnet["strings"]
+    names = [strings[k] for k in col(resnet["nodes"]["name"])]
+    briefs = [strings[k] if k >= 0 else "" for k in col(resnet["nodes"]["brief"])]
+    conv = names.index("layer1.0.conv1")
+    tensors = resnet["tensors"]
+    out = render(page, resnet, width=900)
+    graph(page, out, "g.expand('layer1/0')")
+    wait_idle(page, out)
+    # ordinary zoom: "name · Op" titles with the brief, no edge shapes yet
+    graph(page, out, "g.zoomTo('layer1.0.conv1', 1)")
+    texts = graph(page, out, "g.labelTexts()")
+    assert "layer1.0.conv1 · Conv2d" in texts or "0.conv1 · Conv2d" in texts, texts
+    assert briefs[conv] and briefs[conv] in texts
+    shape_texts = {TIMES.join(str(d) for d in t["shape"]) for t in tensors if t.get("shape")}
+    assert not any(t in shape_texts for t in texts)
+    # zoomed in: weight shapes inside the nodes and tensor shapes on the edges
+    graph(page, out, "g.zoomTo('layer1.0.conv1', 2)")
+    texts = graph(page, out, "g.labelTexts()")
+    detail = next(d for d in resnet["details"] if d["node"] == conv)
+    weight = "W " + TIMES.join(str(d) for d in detail["params"][0]["shape"])
+    assert any(t.startswith(weight) for t in texts), texts
+    assert any(t.split(" " + TIMES)[0] in shape_texts for t in texts), texts
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("graph-labels-resnet")))
+    graph(page, out, "g.zoomTo('layer1/0', 0.8)")
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("graph-labels-resnet-ordinary")))
+
+
+def test_gpt2_fold_toggle_and_group_search(page: Page, gpt2: dict[str, Any]) -> None:
+    fold = col(gpt2["nodes"]["fold"])
+    assert (fold >= 0).sum() > 0
+    out = render(page, gpt2, width=900)
+    graph(page, out, "g.expandAll()")
+    wait_idle(page, out)
+    folded = graph(page, out, "g.stats()")["visibleNodes"]
+    graph(page, out, "g.toggleFold()")
+    wait_idle(page, out)
+    assert graph(page, out, "g.stats()")["visibleNodes"] == len(fold)
+    graph(page, out, "g.toggleFold()")
+    wait_idle(page, out)
+    assert graph(page, out, "g.stats()")["visibleNodes"] == folded < len(fold)
+    # a group's name finds it; choosing it expands its ancestors and frames it
+    graph(page, out, "g.collapseAll()")
+    wait_idle(page, out)
+    assert graph(page, out, "g.search('c_attn')") > 0
+    page.locator(f"#{out} .mv-GraphSearch").press("Enter")
+    page.wait_for_function(
+        "id => document.querySelector('#' + id + ' .mv-GraphCount').textContent.startsWith('1 of')", arg=out
+    )
+    wait_idle(page, out)
+    title = page.locator(f"#{out} .mv-GraphPanel-title").text_content() or ""
+    assert "c_attn" in title, title
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("graph-gpt2-block")))

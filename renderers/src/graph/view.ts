@@ -13,7 +13,7 @@ import { LayoutCache, computePlacement, type Placement } from './layout.js';
 import { ancestorsOfNode, formatCount, type GraphModel } from './model.js';
 import { renderDetails, shapeText } from './panel.js';
 import { buildScene, hitEdge, hitItem, type Scene } from './scene.js';
-import { findMatches, matchLabel } from './search.js';
+import { drawnItem, findMatches, groupsToReveal, matchLabel } from './search.js';
 import { GRAPH_CSS } from './styles.js';
 
 /** The automation contract (tests and benchmarks): on the `.mv-GraphView` element as `mvGraph`. */
@@ -150,8 +150,8 @@ export class GraphView implements View<GraphModel> {
     const bar = make('div', 'mv-GraphBar');
     this.searchInput = make('input', 'mv-GraphSearch');
     this.searchInput.type = 'search';
-    this.searchInput.placeholder = 'Search name or op';
-    this.searchInput.setAttribute('aria-label', 'Search nodes by name or op');
+    this.searchInput.placeholder = 'Search name, op or group';
+    this.searchInput.setAttribute('aria-label', 'Search nodes by name or op, and groups by name or path');
     this.countLabel = make('span', 'mv-GraphCount');
     this.countLabel.setAttribute('aria-live', 'polite');
     const button = (text: string, title: string, action: string): HTMLButtonElement => {
@@ -314,8 +314,8 @@ export class GraphView implements View<GraphModel> {
 
   private rebuildScene(): void {
     if (!this.vis || !this.placement) return;
-    this.matchItems = new Set(this.matches.map((i) => this.vis.rep[i]));
-    const current = this.matchIndex >= 0 ? this.vis.rep[this.matches[this.matchIndex]] : -1;
+    this.matchItems = new Set(this.matches.map((i) => drawnItem(this.m, this.vis, i)));
+    const current = this.matchIndex >= 0 ? drawnItem(this.m, this.vis, this.matches[this.matchIndex]) : -1;
     this.scene = buildScene(this.m, this.vis, this.placement, this.colors, this.ctx.theme, {
       selected: this.selected,
       matches: this.matchItems,
@@ -572,17 +572,28 @@ export class GraphView implements View<GraphModel> {
     if (!this.matches.length) return;
     const n = this.matches.length;
     this.matchIndex = this.matchIndex < 0 ? (delta > 0 ? 0 : n - 1) : (this.matchIndex + delta + n) % n;
-    const node = this.matches[this.matchIndex];
+    const item = this.matches[this.matchIndex];
     this.countLabel.textContent = matchLabel(this.matchIndex, n);
     let grew = false;
-    for (const g of ancestorsOfNode(this.m, node))
+    for (const g of groupsToReveal(this.m, item))
       if (!this.expanded.has(g)) {
         this.expanded.add(g);
         grew = true;
       }
     if (grew) await this.relayout();
-    this.select(node);
-    this.centerOn(node);
+    this.select(item);
+    if (item < this.m.n) this.centerOn(item);
+    else this.frame(item);
+  }
+
+  /** Zooms so that an item (a group box or an open group) fills the view, between readable and 1.5×. */
+  private frame(item: number): void {
+    const p = this.placement;
+    if (!p || Number.isNaN(p.x[item])) return;
+    const margin = 48;
+    const fitScale = Math.min((this.width - margin) / p.w[item], (this.height - margin) / p.h[item]);
+    this.view = { ...this.view, scale: Math.max(0.5, Math.min(1.5, fitScale)) };
+    this.centerOn(item, 0);
   }
 
   // ---- events ----

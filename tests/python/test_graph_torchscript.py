@@ -257,3 +257,15 @@ def test_real_interpretation_leaves_buffers() -> None:
     with torch.no_grad():
         interp.run(traced.inlined_graph, [x])
     assert _unchanged(traced, before)
+
+
+def test_scripted_groups_follow_the_module_calls() -> None:
+    """A scripted module's operators are grouped by the module whose forward ran them, weights or not."""
+    model = torch.jit.script(gm.resnet50())
+    p = payload_of(modelviz.graph(model, example_inputs=torch.randn(1, 3, 64, 64)))
+    _check_graph(p, model)
+    paths, gi = group_paths(p), col(p, "nodes", "group")
+    relus = {paths[gi[i]] for i, o in enumerate(ops(p)) if o == "relu_"}
+    assert "layer1.0.relu" in relus and "relu" in relus
+    assert paths[gi[names(p).index("layer2.0.downsample.0.conv2d")]] == "layer2.0.downsample.0"
+    assert not any("grouped by the module whose weights" in m["text"] for m in p.get("messages", []))

@@ -64,6 +64,66 @@ def _is_tensor_type(t: Any) -> bool:
     return False
 
 
+def _scripted_scopes(model: torch.jit.ScriptModule, graph: Any) -> list[str] | None:
+    """The module path of each non-``prim`` node of ``graph`` (the inlined forward), in walk order: the methods are
+    walked through their calls (``prim::CallMethod`` into submodules, ``prim::CallFunction`` into script functions)
+    and the resulting operator sequence matched in order against the inlined graph's, which only lacks what the
+    inliner's optimizations removed. None when a call cannot be followed or the sequences do not match."""
+    cu = torch.jit._state._python_cu
+    seq: list[tuple[str, str]] = []
+
+    def frame(g: Any, obj: Any, path: str, depth: int) -> None:
+        if depth > 64:
+            raise RecursionError("calls nested too deep")
+        objects: dict[int, tuple[Any, str]] = {}
+        if obj is not None:
+            objects[next(iter(g.inputs())).unique()] = (obj, path)
+
+        def block(blk: Any) -> None:
+            for n in blk.nodes():
+                k = n.kind()
+                if k == "prim::CallMethod":
+                    o, p = objects[n.inputsAt(0).unique()]
+                    frame(o._c._get_method(n.s("name")).graph, o, p, depth + 1)
+                    continue
+                if k == "prim::CallFunction":
+                    fn = cu.find_function(str(n.inputsAt(0).type()))
+                    if fn is None:
+                        raise LookupError(f"no script function {n.inputsAt(0).type()}")
+                    frame(fn.graph, None, path, depth + 1)
+                    continue
+                if k == "prim::GetAttr" and n.input().unique() in objects:
+                    o, p = objects[n.input().unique()]
+                    name = n.s("name")
+                    sub = getattr(o, name, None)
+                    if isinstance(sub, torch.nn.Module):
+                        objects[n.output().unique()] = (sub, f"{p}.{name}" if p else name)
+                if not k.startswith("prim::"):
+                    seq.append((k, path))
+                for sub_block in n.blocks():
+                    block(sub_block)
+
+        block(g.block())
+
+    try:
+        frame(model.graph, model, "", 0)
+    except Exception:
+        return None
+    paths: list[str] = []
+    j = 0
+    for n in _walk(graph.block()):
+        k = n.kind()
+        if k.startswith("prim::"):
+            continue
+        while j < len(seq) and seq[j][0] != k:
+            j += 1
+        if j == len(seq):
+            return None
+        paths.append(seq[j][1])
+        j += 1
+    return paths
+
+
 def _meta(x: Any) -> tuple[list[int | str], str] | None:
     if isinstance(x, torch.Tensor):
         return [int(d) for d in x.shape], dtype_name(x.dtype)
@@ -79,7 +139,7 @@ def _scope_path(n: Any) -> str:
 
 
 def build_torchscript(
-    model: torch.jit.ScriptModule, args: tuple[Any, ...], kwargs: dict[str, Any], *, stats: bool
+    model: torch.jit.ScriptModule, args: tuple[Any, ...], kwargs: dict[str, Any], *, stats: bool, _scopes: bool = True
 ) -> GraphBuilder:
     name = str(getattr(model, "original_name", None) or type(model).__name__)
     traced = isinstance(model, torch.jit._trace.TracedModule)
@@ -207,6 +267,8 @@ def build_torchscript(
 
     plumbing_set: set[int] = set()
     idle: list[Any] = []
+    scopes = None if traced or not _scopes else _scripted_scopes(model, graph)
+    scoped: list[tuple[str, str | None]] = []  # (path from the calls, path of the weights' owner)
     for v in g_inputs[1:]:
         i = add(_value_name(v, "input"), "Input", -1, [], [v], is_plumbing=False)
         roots.add(i)
@@ -253,9 +315,15 @@ def build_torchscript(
                 idle.append(n)  # in a branch the example inputs did not take
                 is_plumbing = True
             op = kind.split("::", 1)[1]
-            path = _scope_path(n) if traced else ""
+            owners = [w[0].rpartition(".")[0] for v in n.inputs() for w in weights(v)]
+            if traced:
+                path = _scope_path(n)
+            elif scopes is not None and not kind.startswith("prim::"):
+                path = scopes[len(scoped)]
+                scoped.append((path, owners[0] if owners else None))
+            else:
+                path = ""
             if not path:
-                owners = [w[0].rpartition(".")[0] for v in n.inputs() for w in weights(v)]
                 path = owners[0] if owners else ""
             label = f"{path}.{op}" if path else _value_name(outs[0], op) if outs else op
             ins = [v for v in n.inputs()]
@@ -271,6 +339,9 @@ def build_torchscript(
                     b.node_brief[i] = b.string(brief)
 
     walk(graph.block())
+    if scopes is not None and any(owner is not None and owner != path for path, owner in scoped):
+        # The calls and the weights disagree: the walk was misaligned. Rebuild with groups from the weights only.
+        return build_torchscript(model, args, kwargs, stats=stats, _scopes=False)
     out_node = add("output", "Output", -1, list(graph.outputs()), [], is_plumbing=False)
     keep.add(out_node)
     fold(b, order, preds, roots=roots, keep=keep, plumbing=plumbing)
@@ -279,7 +350,7 @@ def build_torchscript(
     idle_ops = sum(1 for n in idle if n.kind().startswith("aten::") and _tensor_out(n))
     if idle_ops:
         b.message("info", f"{idle_ops} operators in branches the example inputs did not take are folded.")
-    if not traced:
+    if not traced and scopes is None:
         b.message(
             "info",
             "Scripted module: operators are grouped by the module whose weights they use; the others are not grouped.",

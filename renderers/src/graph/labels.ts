@@ -133,7 +133,7 @@ export function labelSpecs(
       continue;
     }
     // Nodes: "name · Op", the brief at ordinary zoom, weight shapes zoomed in, as many lines as the box holds.
-    const size = Math.min(12.5, 11 * scale, sh * 0.55);
+    const size = Math.min(12.5, 12 * scale, sh * 0.55);
     if (size < 6) continue;
     const wanted = nodeLines(m, item, scale);
     if (!wanted.length) continue;
@@ -143,7 +143,7 @@ export function labelSpecs(
     const step = size * 1.18;
     let y = sy + sh / 2 - ((lines.length - 1) * step) / 2;
     lines.forEach((line, li) => {
-      const lineSize = li === 0 ? size : size * 0.88;
+      const lineSize = li === 0 ? size : size * 0.92;
       const text = li === 0 ? nodeTitle(m, item, chars) : cut(line, Math.floor((sw - 8) / (lineSize * GLYPH)));
       if (text && out.length < max)
         out.push({ x: cx, y, text, size: lineSize, bold: li === 0, color: ink(k), align: 'center' });

@@ -14,6 +14,8 @@ export const GROUP_H = 40;
 export const PAD = 12;
 export const HEADER = 22;
 const CHAR_W = 6.6;
+/** Node text is drawn a little larger than group text (12 px at zoom 1). */
+const NODE_CHAR_W = 7.2;
 /** A relayout whose pending groups hold more children than this uses the linear layout for all of them. */
 export const FAST_BATCH_CHILDREN = 3000;
 
@@ -44,7 +46,7 @@ export function leafSize(m: GraphModel, item: number): [number, number] {
   if (item < m.n) {
     // sized for "name · Op" and the brief (weight shapes are drawn zoomed in, where the box is wide on screen)
     const chars = Math.max(sizingTitle(m, item).length, m.nodeBrief[item].length);
-    const w = Math.min(200, Math.max(48, chars * CHAR_W + 18));
+    const w = Math.min(210, Math.max(48, chars * NODE_CHAR_W + 18));
     return [w, m.nodeBrief[item] || m.details.get(item)?.params?.length ? NODE_H2 : NODE_H];
   }
   const j = item - m.n;

@@ -6,7 +6,7 @@ export const GRAPH_CSS = `
 .mv-GraphBar input, .mv-GraphBar select, .mv-GraphBar button { font: inherit; color: var(--mv-fg); background: var(--mv-bg);
   border: 1px solid var(--mv-border); border-radius: 3px; padding: 1px 6px; }
 .mv-GraphBar button { cursor: pointer; }
-.mv-GraphBar input[type="search"] { width: 150px; }
+.mv-GraphBar input[type="search"] { width: 190px; }
 .mv-GraphCount { color: var(--mv-muted); min-width: 5em; }
 .mv-GraphStage { position: relative; overflow: hidden; border: 1px solid var(--mv-border); border-radius: 4px;
   background: var(--mv-bg); outline: none; touch-action: none; user-select: none; }

@@ -513,6 +513,8 @@ def test_gpt2_fold_toggle_and_group_search(page: Page, gpt2: dict[str, Any]) -> 
     graph(page, out, "g.expandAll()")
     wait_idle(page, out)
     folded = graph(page, out, "g.stats()")["visibleNodes"]
+    graph(page, out, "g.zoomTo('transformer/h/0/attn', 1)")
+    page.locator(f"#{out}").screenshot(path=str(screenshot_path("graph-gpt2-expanded")))
     graph(page, out, "g.toggleFold()")
     wait_idle(page, out)
     assert graph(page, out, "g.stats()")["visibleNodes"] == len(fold)

@@ -157,12 +157,13 @@ export function labelSpecs(
     const size = 10;
     vis.edges.forEach((e, i) => {
       if (out.length >= max) return;
-      const shape = shapes ? edgeShapeText(m, e.first) : '';
-      const text = shape && e.count > 1 ? `${shape} ×${e.count}` : shape || (e.count > 1 ? `×${e.count}` : '');
-      if (!text) return;
+      if (!shapes && e.count < 2) return;
       const x = scene.edgeMid[2 * i] * scale + tx;
       const y = scene.edgeMid[2 * i + 1] * scale + ty;
       if (x < 0 || y < 0 || x > width || y > height) return;
+      const shape = shapes ? edgeShapeText(m, e.first) : '';
+      const text = shape && e.count > 1 ? `${shape} ×${e.count}` : shape || (e.count > 1 ? `×${e.count}` : '');
+      if (!text) return;
       const w = text.length * size * GLYPH + 4;
       const h = size + 4;
       for (const left of [x + 5, x - 5 - w]) {

@@ -726,7 +726,8 @@ export class GraphView implements View<GraphModel> {
     const item = hitItem(sc, wx, wy);
     const m = this.m;
     let text = '';
-    if (item >= 0 && item < m.n) text = `${m.nodeName[item]}\n${m.nodeOp[item]}`;
+    if (item >= 0 && item < m.n)
+      text = `${m.nodeName[item]}\n${m.nodeOp[item]}${m.nodeBrief[item] ? ` · ${m.nodeBrief[item]}` : ''}`;
     else if (item >= m.n && !this.vis.isOpen[item - m.n]) {
       const j = item - m.n;
       text = `${m.groupPath[j]}\n${m.groupType[j] ? `${m.groupType[j]} · ` : ''}${formatCount(m.groupNodeCount[j])} nodes · click to expand`;

@@ -109,6 +109,9 @@ describe('label composition', () => {
     expect(nodeTitle(m, 1, 16)).toBe('0.conv1 · Conv2d');
     expect(nodeTitle(m, 1, 10)).toBe('conv1 · C…');
     expect(nodeTitle(m, 1, 1)).toBe('');
+    const onnx = { ...m, nodeName: ['node_Conv_754', '/layer1/layer1.0/conv1/Conv'], nodeOp: ['Conv', 'Conv'] };
+    expect(nodeTitle(onnx, 0)).toBe('node_Conv_754');
+    expect(nodeTitle(onnx, 1, 12)).toBe('conv1.Conv');
   });
 
   it('weights and edge shapes read like Netron', () => {

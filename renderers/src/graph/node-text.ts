@@ -17,10 +17,14 @@ function segments(name: string): string[] {
   return name.split(/[./]/).filter((s) => s.length > 0);
 }
 
-/** True when the op only repeats the name ("add_1" / "add", "relu" / "ReLU"). */
+/** True when the op only repeats the name ("add_1" / "add", "relu" / "ReLU", "node_Conv_754" / "Conv"). */
 function opRepeatsName(name: string, op: string): boolean {
   const segs = segments(name);
-  const last = (segs[segs.length - 1] ?? name).replace(/_\d+$/, '').toLowerCase();
+  // "add_1", and the dynamo ONNX exporter's "node_Conv_754"
+  const last = (segs[segs.length - 1] ?? name)
+    .replace(/_\d+$/, '')
+    .replace(/^node_/i, '')
+    .toLowerCase();
   return last === op.toLowerCase() || last.replace(/_/g, '') === op.toLowerCase().replace(/_/g, '');
 }
 

@@ -1,5 +1,6 @@
 """Keras 3 adapter (any backend): functional and Sequential graphs from Keras' own node graph; nested models become
 groups whose inner layers are wired to the outer graph; subclassed models fall back to the layer hierarchy.
+Each layer's node carries a brief of its key attributes (``_keras_brief``: "3x3/2 relu", "128→10", "heads 8").
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 import keras
 
 from ._builder import GraphBuilder, ParamInfo, dtype_name, weight_stats
+from ._keras_brief import keras_brief
 
 _SKIP_CONFIG = {"name", "trainable", "dtype", "layers", "build_config", "compile_config", "input_layers"}
 Src = tuple[int, int]  # (node index, tensor index)
@@ -70,12 +72,15 @@ class _KerasBuilder:
         self.calls[id(layer)] = k + 1
         name = str(getattr(layer, "name", type(layer).__name__)) + (f"#{k + 1}" if k else "")
         infos, count = self.params(layer)
-        i = self.b.node(name, type(layer).__name__, group, count, outs[0] if outs else -1)
         try:
             config = layer.get_config()
         except Exception:
             config = {}
-        if isinstance(config, dict):
+        if not isinstance(config, dict):
+            config = {}
+        brief = keras_brief(layer, config)
+        i = self.b.node(name, type(layer).__name__, group, count, outs[0] if outs else -1, brief=brief)
+        if config:
             self.b.attrs(i, [(key, v) for key, v in config.items() if key not in _SKIP_CONFIG])
         d = self.b.detail(i)
         d.params.extend(infos)

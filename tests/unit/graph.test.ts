@@ -479,6 +479,12 @@ describe('the view under JSDOM', () => {
     const notice = el.querySelector('.mv-GraphNotice')!;
     expect(notice.textContent).toBe('Fell back to module-tree: TraceError: <b>control flow</b>');
     expect(notice.querySelector('b')).toBeNull();
+    // with a message explaining the fallback (1.2 kernels), the raw reason is not repeated above the graph
+    const explained = host();
+    const messages = [{ level: 'info', text: 'Traced with torch.export.', details: 'TraceError: control flow' }];
+    await mount(explained, MIME, { ...p, messages }, { theme: LIGHT }).ready;
+    expect(explained.querySelector<HTMLElement>('.mv-GraphNotice')!.hidden).toBe(true);
+    expect(explained.querySelector('.mv-Message')!.firstChild!.textContent).toBe('Traced with torch.export.');
     expect(el.querySelector('.mv-GraphStatus')!.textContent).toMatch(/no WebGL or Canvas 2D/);
     const g = automation(el);
     expect(g.stats()).toMatchObject({ visibleNodes: 2, visibleGroups: 2, visibleEdges: 3, worker: false });

@@ -17,6 +17,8 @@ export interface GraphModel {
   framework: string;
   method: string;
   fallbackReason: string;
+  /** The payload carries messages: since 1.2 they explain a fallback in the user's terms, with the reason inside. */
+  hasMessages: boolean;
   producer: string;
   opset: string;
   totals: { params: number; trainable: number; nodes: number };
@@ -216,6 +218,7 @@ export function parseGraph(p: GraphPayload): GraphModel {
     framework: p.framework,
     method: p.source?.method ?? '',
     fallbackReason: p.source?.fallback_reason ?? '',
+    hasMessages: (p.messages?.length ?? 0) > 0,
     producer: p.source?.producer ?? '',
     opset: p.source?.opset ?? '',
     totals: {

@@ -246,10 +246,11 @@ export class GraphView implements View<GraphModel> {
     this.foldButton.textContent =
       m === this.folded ? `Show all ops (${this.folded.foldedCount} folded)` : 'Fold plumbing';
     this.foldButton.setAttribute('aria-pressed', String(m !== this.folded));
-    this.notice.hidden = !m.fallbackReason;
-    this.notice.textContent = m.fallbackReason
-      ? `Fell back to ${m.method || 'a simpler method'}: ${m.fallbackReason}`
-      : '';
+    // A payload's messages already say why a fallback happened (one sentence, the reason in its details): the raw
+    // reason is shown only for payloads that carry no message about it.
+    const notice = !m.hasMessages && m.fallbackReason;
+    this.notice.hidden = !notice;
+    this.notice.textContent = notice ? `Fell back to ${m.method || 'a simpler method'}: ${m.fallbackReason}` : '';
   }
 
   private setBusy(busy: boolean): void {

@@ -86,9 +86,10 @@ def dtype_name(dtype: Any) -> str:
 def weight_stats(values: npt.ArrayLike) -> dict[str, Any]:
     """count, mean, std, min, max, fraction of zeros and a 32-bin histogram (packed tensors) of finite values.
 
-    Tensors over ``STATS_SAMPLE`` values are described by every k-th value. Floats are summed in their own precision
-    (numpy's pairwise summation) and the scratch space is one array of the sample's size: a ResNet-50's 25M weights
-    take ~0.07 s instead of the 0.2 s float64 copies took.
+    Tensors over ``STATS_SAMPLE`` values are described by every k-th value. Floats stay in their own precision
+    (min, max and the sum over the whole array, numpy's pairwise summation); the squares, the zeros and the histogram
+    are computed chunk by chunk in small buffers that stay in cache, so no array of the tensor's size is allocated
+    (fresh allocations cost page faults: float64 copies made ResNet-50's 25M weights take ~0.2-0.3 s).
     """
     a = np.asarray(values).reshape(-1)
     count = int(a.size)
@@ -105,35 +106,55 @@ def weight_stats(values: npt.ArrayLike) -> dict[str, Any]:
     elif a.dtype.itemsize < 4:
         x = a.astype(np.float32)
     else:
-        x = np.ascontiguousarray(a)
+        x = a
     out: dict[str, Any] = {"count": count, "mean": None, "std": None, "min": None, "max": None, "zeros": 0.0}
     if sample != count:
         out["sample"] = sample
     if x.size == 0:
         return out
-    out["zeros"] = float(np.count_nonzero(x == 0) / x.size)
     lo, hi = float(x.min()), float(x.max())
     if not (math.isfinite(lo) and math.isfinite(hi)):
         x = x[np.isfinite(x)]
         if x.size == 0:
             return out
         lo, hi = float(x.min()), float(x.max())
-    n = x.size
+    n = int(x.size)
     mean = float(x.sum()) / n
-    scratch = np.subtract(x, x.dtype.type(mean))
-    np.multiply(scratch, scratch, out=scratch)
-    std = math.sqrt(float(scratch.sum()) / n)
-    out.update(mean=mean, std=std, min=lo, max=hi)
-    if hi == lo:
-        hi = lo + 1.0 if lo == 0 else lo + abs(lo) * 1e-6 + 1e-12
-    edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
-    np.subtract(x, x.dtype.type(lo), out=scratch)
-    np.multiply(scratch, x.dtype.type(HISTOGRAM_BINS / (hi - lo)), out=scratch)
-    idx = scratch.astype(np.intp)  # x >= lo: no negative index
-    np.minimum(idx, HISTOGRAM_BINS - 1, out=idx)
-    counts = np.bincount(idx, minlength=HISTOGRAM_BINS)
+    top = hi if hi > lo else (lo + 1.0 if lo == 0 else lo + abs(lo) * 1e-6 + 1e-12)
+    squares, zeros, counts = _chunked(x, mean, lo, HISTOGRAM_BINS / (top - lo))
+    out.update(mean=mean, std=math.sqrt(squares / n), min=lo, max=hi, zeros=zeros / sample)
+    edges = np.linspace(lo, top, HISTOGRAM_BINS + 1)
     out["histogram"] = {"edges": encode(edges, "float32"), "counts": encode(counts, "int32")}
     return out
+
+
+_CHUNK: Final = 1 << 16
+
+
+def _chunked(x: npt.NDArray[Any], mean: float, lo: float, scale: float) -> tuple[float, int, npt.NDArray[Any]]:
+    """(sum of squared deviations from ``mean``, number of zeros, histogram counts of ``(x - lo) * scale``)."""
+    step = min(int(x.size), _CHUNK)
+    f = np.empty(step, x.dtype)
+    idx = np.empty(step, np.intp)
+    eq = np.empty(step, np.bool_)
+    counts = np.zeros(HISTOGRAM_BINS, np.int64)
+    m, low, s = x.dtype.type(mean), x.dtype.type(lo), x.dtype.type(scale)
+    squares, zeros = 0.0, 0
+    for start in range(0, int(x.size), step):
+        c = x[start : start + step]
+        k = int(c.size)
+        fk, ik, ek = f[:k], idx[:k], eq[:k]
+        np.equal(c, 0, out=ek)
+        zeros += int(np.count_nonzero(ek))
+        np.subtract(c, m, out=fk)
+        np.multiply(fk, fk, out=fk)
+        squares += float(fk.sum())
+        np.subtract(c, low, out=fk)  # >= 0: x >= lo
+        np.multiply(fk, s, out=fk)
+        np.copyto(ik, fk, casting="unsafe")  # truncation: the bin
+        np.minimum(ik, HISTOGRAM_BINS - 1, out=ik)
+        counts += np.bincount(ik, minlength=HISTOGRAM_BINS)
+    return squares, zeros, counts
 
 
 def shorten(text: str, limit: int = MESSAGE_CHARS) -> str:

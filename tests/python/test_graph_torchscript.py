@@ -3,6 +3,10 @@ their inputs, shapes on the edges, module groups, exact parameter counts, plumbi
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import modelviz
@@ -183,7 +187,7 @@ def test_scripted_lstm_and_transformer_weights_and_branches() -> None:
 
 
 def test_convolution_sizes_match_the_kernels() -> None:
-    """Convolution and linear sizes come from a formula on fake tensors: each op's output equals the real one."""
+    """Convolution and linear sizes come from a formula on meta tensors: each op's output equals the real one."""
     layers = nn.Sequential(
         nn.Conv2d(3, 6, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2)),
         nn.Conv2d(6, 6, 3, padding="same", groups=3),
@@ -198,7 +202,7 @@ def test_convolution_sizes_match_the_kernels() -> None:
         real.append(m(real[-1]))
     for model in (torch.jit.trace(layers, x), torch.jit.script(layers)):
         p = payload_of(modelviz.graph(model, example_inputs=x))
-        assert "+fake" in p["source"]["method"]
+        assert "+meta" in p["source"]["method"]
         out = col(p, "nodes", "output")
         got = [p["tensors"][out[i]]["shape"] for i, o in enumerate(ops(p)) if o.startswith(("_convolution", "conv"))]
         got += [p["tensors"][out[i]]["shape"] for i, o in enumerate(ops(p)) if o == "linear"]
@@ -269,3 +273,42 @@ def test_scripted_groups_follow_the_module_calls() -> None:
     assert "layer1.0.relu" in relus and "relu" in relus
     assert paths[gi[names(p).index("layer2.0.downsample.0.conv2d")]] == "layer2.0.downsample.0"
     assert not any("grouped by the module whose weights" in m["text"] for m in p.get("messages", []))
+
+
+def test_traced_resnet_shapes_need_no_dynamo() -> None:
+    """In a fresh kernel, a traced ResNet's shapes come from meta tensors and formulas: FakeTensorMode would import
+    torch._dynamo (~1.3 s here, more than the whole graph otherwise takes)."""
+    code = (
+        "import sys, warnings, torch, modelviz\n"
+        "warnings.simplefilter('ignore')\n"
+        "from tests.python import graph_models as gm\n"
+        "x = torch.randn(1, 3, 64, 64)\n"
+        "g = modelviz.graph(torch.jit.trace(gm.resnet50().eval(), x), example_inputs=x)\n"
+        "p = g._repr_mimebundle_()['application/vnd.modelviz.graph.v1+json']\n"
+        "print(p['source']['method'], 'torch._dynamo' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "python-shim"), str(root)])}
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["torchscript-trace+meta", "False"]
+
+
+class _SizeArithmetic(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(6, 5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = x.size(0) * x.size(1)  # traced as tensors (NumToTensor, mul), read back by aten::Int
+        return self.lin(x.reshape(n, -1))
+
+
+def test_size_arithmetic_stays_on_the_meta_path() -> None:
+    x = torch.randn(2, 3, 6)
+    traced = torch.jit.trace(_SizeArithmetic(), x)
+    assert "aten::Int" in {n.kind() for n in traced.inlined_graph.nodes()}
+    p = payload_of(modelviz.graph(traced, example_inputs=x))
+    assert p["source"]["method"].endswith("+meta")
+    out = col(p, "nodes", "output")
+    assert p["tensors"][out[names(p).index("lin.linear")]]["shape"] == [6, 5]

@@ -10,8 +10,8 @@
 - Parameters reached through ``GetAttr`` chains belong to the operator that consumes them, with their statistics.
 - Groups: a traced module's scope names (``__module.layer1/__module.layer1.0``); a scripted module's operators are
   grouped by the module whose parameters they use.
-- Shapes: with example inputs, the graph is interpreted once (``_torchscript_run``) on fake tensors (no compute),
-  or, when a branch depends on values, on the real inputs in eval mode, the model left alone.
+- Shapes: with example inputs, the graph is interpreted once (``_torchscript_run``) on meta or fake tensors (no
+  compute), or, when a branch depends on values, on the real inputs in eval mode, the model left alone.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def build_torchscript(
     if args or kwargs:
         try:
             values, how = record(model, graph, inputs_of(model, args, kwargs))
-            b.source["method"] += "+fake" if how == "fake" else "+run"
+            b.source["method"] += "+" + how
         except Exception as e:
             why = f"{type(e).__name__}: {e}"
             why = why if len(why) <= 2000 else why[:1999] + "…"

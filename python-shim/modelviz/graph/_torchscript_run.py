@@ -1,17 +1,21 @@
-"""Running an inlined TorchScript graph in Python to learn its values' shapes: on fake tensors (no compute) when
-no branch depends on values, else on the real inputs in eval mode. The model is left alone: ``training`` reads as
-False, attribute writes go to an overlay, buffers and in-place targets are copies on real tensors."""
+"""Running an inlined TorchScript graph in Python to learn its values' shapes: on meta tensors with the shape
+formulas of ``_torch_shapes`` (no compute, and no import of torch._dynamo, which FakeTensorMode costs: ~1.3 s),
+then on fake tensors, and when a branch depends on values, on the real inputs in eval mode. The model is left
+alone: ``training`` reads as False, attribute writes go to an overlay, buffers and in-place targets are copies on
+real tensors."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, Final
 
 import torch
 from torch._subclasses.fake_tensor import FakeTensorMode
+from torch.utils._pytree import tree_map
 
-from ._torch_shapes import conv_shape
+from ._torch_shapes import aten_shape, conv_shape, meta_mode, to_meta
 
 
 def _slice(xs: Any, start: Any = None, end: Any = None, step: Any = 1) -> Any:
@@ -105,6 +109,32 @@ def _sized(kind: str, ins: list[Any]) -> list[int] | None:
     return conv_shape([int(d) for d in x.shape], int(w.shape[0]), list(w.shape[2:]), ins[3], ins[4], ins[5])
 
 
+_SCALARS: Final[dict[str, Callable[[Any], Any]]] = {
+    "aten::Int": int,
+    "aten::Float": float,
+    "aten::Bool": bool,
+    "aten::ScalarImplicit": lambda v: v,
+}
+
+
+# Operators that read a tensor's values: on a meta tensor, the example inputs' values are needed (a branch on them).
+_VALUE_READS: Final = frozenset(
+    {*_SCALARS, "aten::item", "aten::is_nonzero", "aten::tolist", "aten::equal", "aten::allclose", "aten::nonzero"}
+)
+
+
+def _tensors(v: Any) -> list[torch.Tensor]:
+    if isinstance(v, torch.Tensor):
+        return [v]
+    if isinstance(v, (list, tuple)):
+        return [t for item in v for t in _tensors(item)]
+    return []
+
+
+class _DataDependent(Exception):
+    """A tensor's value was read during the meta interpretation: only a real run can tell."""
+
+
 class _Stop(Exception):
     """A ``prim::RaiseException`` reached: the example inputs do not fit the model."""
 
@@ -112,9 +142,14 @@ class _Stop(Exception):
 class _Interp:
     """Interprets an inlined TorchScript graph in Python, recording every value (by ``Value.unique()``)."""
 
-    def __init__(self, model: torch.jit.ScriptModule, fake: FakeTensorMode | None) -> None:
+    def __init__(
+        self, model: torch.jit.ScriptModule, fake: FakeTensorMode | None, meta: torch.device | None = None
+    ) -> None:
         self.model = model
         self.fake = fake
+        self.meta = meta is not None  # on meta stand-ins (``fake`` is then None) of tensors on device ``meta``
+        self.device = meta
+        self.real = fake is None and not meta
         self.values: dict[int, Any] = {}
         self.overlay: dict[tuple[int, str], Any] = {}  # attribute writes (prim::SetAttr), kept off the model
         self.state: set[int] = set()  # the model's own tensors: an in-place op on one works on a copy
@@ -124,7 +159,7 @@ class _Interp:
         self.values[ins[0].unique()] = self.model
         for v, x in zip(ins[1:], inputs, strict=False):
             self.values[v.unique()] = x
-        with self.fake if self.fake is not None else nullcontext():
+        with self.fake if self.fake is not None else nullcontext():  # meta: modes around each operator only
             self._block(graph.block() if hasattr(graph, "block") else graph)
 
     def _block(self, block: Any) -> list[Any]:
@@ -178,7 +213,7 @@ class _Interp:
                 return False  # eval semantics: BatchNorm reads its running statistics and leaves them alone
             value = getattr(ins[0], name)
             if isinstance(value, torch.Tensor):
-                if self.fake is None and not isinstance(value, torch.nn.Parameter):
+                if self.real and not isinstance(value, torch.nn.Parameter):
                     # A buffer (running statistics, counters) may be updated in place by the op reading it (a
                     # batch_norm traced in train mode): on real tensors it is read from a copy.
                     value = value.clone()
@@ -203,8 +238,8 @@ class _Interp:
             raise _Stop(str(ins[0]) if ins else "exception")
         if kind == "prim::NumToTensor":
             return torch.scalar_tensor(ins[0])
-        if kind == "prim::device":
-            return ins[0].device
+        if kind == "prim::device":  # a meta stand-in answers for the tensor it stands for (fast paths check devices)
+            return self.device if self.device is not None and ins[0].device.type == "meta" else ins[0].device
         if kind == "prim::dtype":
             return ins[0].dtype
         if kind in ("aten::__is__", "aten::__isnot__"):
@@ -214,6 +249,8 @@ class _Interp:
             return pick(*ins) if len(ins) > 1 else pick(ins[0])
         if kind == "prim::Print":
             return None
+        if self.meta and kind.startswith("aten::"):
+            return self._meta_op(n, kind, ins)
         if self.fake is not None and kind in _SIZED:
             shape = _sized(kind, ins)
             if shape is not None:
@@ -229,6 +266,29 @@ class _Interp:
         if py is not None and not any(isinstance(x, torch.Tensor) for x in ins):
             return py(*ins)
         return self._aten(n, kind, ins)
+
+    def _meta_op(self, n: Any, kind: str, ins: list[Any]) -> Any:
+        """An ATen operator on meta stand-ins: by formula when there is one; on real tensors when it only does
+        arithmetic on sizes (0-dim tensors made by NumToTensor); a read of a meta tensor's value raises."""
+        sized = aten_shape(kind[6:], ins)
+        if sized is not None:
+            return sized
+        tensors = [t for v in ins for t in _tensors(v)]
+        if any(t.device.type == "meta" for t in tensors):
+            if kind in _VALUE_READS:
+                raise _DataDependent(kind)
+        elif tensors and all(t.dim() == 0 and id(t) not in self.state for t in tensors):
+            if kind in _SCALARS:
+                return _SCALARS[kind](tensors[0].item())
+            return self._aten(n, kind, ins)
+        py = _PY.get(kind[6:])
+        if py is not None and not tensors:
+            return py(*ins)
+        # Meta stand-ins for every tensor, the model's included (C++ composites such as aten::lstm check devices
+        # before dispatch); the modes give stand-ins to tensors made inside the operator.
+        ins = [tree_map(to_meta, v) for v in ins]
+        with meta_mode():
+            return self._aten(n, kind, ins)
 
     @staticmethod
     def _aten(n: Any, kind: str, ins: list[Any]) -> Any:
@@ -247,23 +307,37 @@ class _Interp:
 
 
 def record(model: torch.jit.ScriptModule, graph: Any, inputs: list[Any]) -> tuple[dict[int, Any], str]:
-    """Values of one interpretation: on fake tensors when no branch depends on values, else on the real inputs."""
+    """Values of one interpretation and how it ran ("meta", "fake" or "run"): on meta tensors, else on fake tensors
+    (an op without a meta kernel, arithmetic on sizes), else, when a branch depends on values, on the real inputs."""
+    try:
+        device = next((x.device for x in inputs if isinstance(x, torch.Tensor)), torch.device("cpu"))
+        interp = _Interp(model, None, meta=device)
+        with torch.no_grad():
+            interp.run(graph, [to_meta(x) for x in inputs])
+        return interp.values, "meta"
+    except _DataDependent:
+        pass  # fake tensors have no values either
+    except Exception:
+        try:
+            return _fake_record(model, graph, inputs), "fake"
+        except Exception:
+            pass
+    interp = _Interp(model, None)
+    with torch.no_grad():
+        interp.run(graph, inputs)
+    return interp.values, "run"
+
+
+def _fake_record(model: torch.jit.ScriptModule, graph: Any, inputs: list[Any]) -> dict[int, Any]:
     fake = FakeTensorMode(allow_non_fake_inputs=True)
 
     def to_fake(x: Any) -> Any:
         return fake.from_tensor(x) if isinstance(x, torch.Tensor) else x
 
-    try:
-        interp = _Interp(model, fake)
-        with torch.no_grad():
-            interp.run(graph, [to_fake(x) for x in inputs])
-        return interp.values, "fake"
-    except Exception:
-        pass
-    interp = _Interp(model, None)
+    interp = _Interp(model, fake)
     with torch.no_grad():
-        interp.run(graph, inputs)
-    return interp.values, "run"
+        interp.run(graph, [to_fake(x) for x in inputs])
+    return interp.values
 
 
 def inputs_of(model: torch.jit.ScriptModule, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:

@@ -8,11 +8,12 @@ From the layer's config and its weights' shapes (never their values). A fused ac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Final
 
-MAX_BRIEF: Final = 16
-TIMES: Final = "\u00d7"
+from ._brief import MAX_BRIEF, TIMES, window
+from ._brief import dims as _dims
+from ._brief import fit as _fit
+from ._brief import ints as _ints
 
 _CONV: Final = frozenset({"Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
 _SEPARABLE: Final = frozenset({"SeparableConv1D", "SeparableConv2D"})
@@ -26,45 +27,6 @@ _DROPOUT: Final = frozenset(
 _ATTENTION: Final = frozenset({"MultiHeadAttention", "GroupedQueryAttention"})
 _RNN: Final = frozenset({"LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"})
 _NORMS: Final = frozenset({"BatchNormalization", "LayerNormalization", "RMSNormalization", "UnitNormalization"})
-
-
-def _fit(text: str | None) -> str | None:
-    if not text:
-        return None
-    return text if len(text) <= MAX_BRIEF else text[: MAX_BRIEF - 1] + "…"
-
-
-def _ints(value: Any) -> list[int] | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return [value]
-    if (
-        isinstance(value, (tuple, list))
-        and value
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    ):
-        return [int(v) for v in value]
-    return None
-
-
-def _dims(values: Sequence[int]) -> str:
-    return TIMES.join(str(v) for v in values)
-
-
-def window(kernel: Any, strides: Any = None, groups: Any = 1, dilation: Any = None) -> str | None:
-    """``3x3``, ``3x3/2`` (a stride ≠ 1), `` g32`` for grouped convolutions, `` d2`` for dilation."""
-    k = _ints(kernel)
-    if k is None:
-        return None
-    text = _dims(k)
-    s = _ints(strides)
-    if s and any(v != 1 for v in s):
-        text += "/" + (str(s[0]) if len(set(s)) == 1 else _dims(s))
-    if isinstance(groups, int) and groups > 1:
-        text += f" g{groups}"
-    d = _ints(dilation)
-    if d and any(v != 1 for v in d):
-        text += " d" + (str(d[0]) if len(set(d)) == 1 else _dims(d))
-    return text
 
 
 def _weight_shape(layer: Any, *names: str) -> list[int] | None:

@@ -9,13 +9,14 @@ is not an initializer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Final
 
 import onnx
 
-MAX_BRIEF: Final = 16
-TIMES: Final = "\u00d7"
+from ._brief import dims as _dims
+from ._brief import fit as _fit
+from ._brief import window
 
 # The shape of a node's i-th input (None unknown) and whether it is a weight (an initializer, maybe via Identity).
 ShapeOf = Callable[[int], "list[int] | None"]
@@ -34,16 +35,6 @@ BRIEF_OPS: Final = (
 )
 
 
-def _fit(text: str | None) -> str | None:
-    if not text:
-        return None
-    return text if len(text) <= MAX_BRIEF else text[: MAX_BRIEF - 1] + "…"
-
-
-def _dims(values: Sequence[int]) -> str:
-    return TIMES.join(str(v) for v in values)
-
-
 def _ints(attrs: dict[str, onnx.AttributeProto], name: str) -> list[int] | None:
     a = attrs.get(name)
     if a is None:
@@ -58,18 +49,6 @@ def _ints(attrs: dict[str, onnx.AttributeProto], name: str) -> list[int] | None:
 def _int(attrs: dict[str, onnx.AttributeProto], name: str, default: int) -> int:
     a = attrs.get(name)
     return int(a.i) if a is not None and a.type == onnx.AttributeProto.INT else default
-
-
-def window(kernel: Sequence[int] | None, strides: Sequence[int] | None, group: int = 1) -> str | None:
-    """``3x3``, ``3x3/2`` (a stride ≠ 1), `` g32`` for grouped convolutions (sizes joined by :data:`TIMES`)."""
-    if not kernel:
-        return None
-    text = _dims(kernel)
-    if strides and any(s != 1 for s in strides):
-        text += "/" + (str(strides[0]) if len(set(strides)) == 1 else _dims(strides))
-    if group > 1:
-        text += f" g{group}"
-    return text
 
 
 def _known(shape: list[int] | None) -> bool:

@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import torch
 
+from ._brief import TIMES
 from ._builder import GraphBuilder, GraphInputError
 from ._torch_base import (
     OPAQUE,
@@ -36,7 +37,7 @@ from ._torch_base import (
     totals,
     unused_params_note,
 )
-from ._torch_brief import TIMES, module_brief
+from ._torch_brief import module_brief
 from ._torch_export import build_export, export
 from ._torch_fx import add_fx_graph, build_fx, trace
 from ._torch_hooks import add_units, build_hooks

@@ -9,50 +9,17 @@ in fx), the weight's shape coming from the graph's tensor metadata.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any
 
 import torch
 from torch import nn
 
-MAX_BRIEF: Final = 16
-TIMES: Final = "\u00d7"  # the multiplication sign of "3x3" and "50257x768"
+from ._brief import TIMES, window
+from ._brief import dims as _dims
+from ._brief import fit as _fit
+from ._brief import ints as _ints
 
 ShapeOf = Callable[[Any], "list[int] | None"]
-
-
-def _fit(text: str | None) -> str | None:
-    if not text:
-        return None
-    return text if len(text) <= MAX_BRIEF else text[: MAX_BRIEF - 1] + "…"
-
-
-def _ints(value: Any) -> list[int] | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return [value]
-    if isinstance(value, (tuple, list)) and value and all(isinstance(v, int) for v in value):
-        return [int(v) for v in value]
-    return None
-
-
-def _dims(values: Sequence[int]) -> str:
-    return TIMES.join(str(v) for v in values)
-
-
-def window(kernel: Any, stride: Any = None, groups: int = 1, dilation: Any = None) -> str | None:
-    """``3x3``, ``3x3/2`` (stride ≠ 1), `` g32`` for groups, `` d2`` for dilation."""
-    k = _ints(kernel)
-    if k is None:
-        return None
-    text = _dims(k)
-    s = _ints(stride)
-    if s and any(v != 1 for v in s):
-        text += "/" + (str(s[0]) if len(set(s)) == 1 else TIMES.join(str(v) for v in s))
-    if isinstance(groups, int) and groups > 1:
-        text += f" g{groups}"
-    d = _ints(dilation)
-    if d and any(v != 1 for v in d):
-        text += " d" + (str(d[0]) if len(set(d)) == 1 else TIMES.join(str(v) for v in d))
-    return text
 
 
 def _p(p: Any) -> str | None:

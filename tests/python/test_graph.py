@@ -166,6 +166,15 @@ def test_lstm_tuple_outputs() -> None:
     assert p["totals"]["params"] == sum(q.numel() for q in model.parameters())
 
 
+def test_example_input_of_the_wrong_shape_says_why_in_one_sentence(resnet: torch.nn.Module) -> None:
+    p = payload_of(modelviz.graph(resnet, torch.randn(1, 5, 32, 32)))  # 5 channels into a 3-channel stem
+    check_columns(p)
+    (m,) = [m for m in p["messages"] if m["level"] == "warning"]
+    assert m["text"].startswith("No shapes from the example inputs:") and "3 channels" in m["text"]
+    assert len(m["text"]) <= 200 and "Traceback" not in m["text"] and "Traceback" in m["details"]
+    assert p["source"]["method"] == "fx" and p["totals"]["params"] == sum(q.numel() for q in resnet.parameters())
+
+
 def test_data_dependent_control_flow_falls_back_to_hooks() -> None:
     model = gm.data_dependent()
     x = torch.randn(2, 8)

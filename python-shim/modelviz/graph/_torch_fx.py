@@ -124,11 +124,21 @@ def build_fx(
             propagate(model, gm, placeholder_values(gm, args, kwargs))
             b.source["method"] = "fx+shape_prop"
         except Exception as e:
-            b.message("warning", "No shapes: running the traced graph on the example inputs failed.", _text(e))
+            b.message("warning", f"No shapes from the example inputs: {_root_cause(e)}", _text(e))
     add_fx_graph(b, gm.graph, model, "", dict(model.named_modules()), module_types(model), Params(stats))
     totals(b, model)
     unused_params_note(b)
     return b
+
+
+def _root_cause(e: BaseException) -> str:
+    """The first line of the innermost exception (ShapeProp wraps the model's own error, e.g. a channel mismatch)."""
+    seen = {id(e)}
+    while (inner := e.__cause__ or e.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        e = inner
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__
 
 
 def _text(e: BaseException) -> str:

@@ -22,6 +22,7 @@ import onnx.parser
 import pytest
 import torch
 from modelviz.graph._builder import STATS_SAMPLE, weight_stats
+from modelviz.graph._onnx_read import _encode_varint
 from onnx import TensorProto, helper, numpy_helper
 
 from . import graph_models as gm
@@ -447,15 +448,6 @@ def test_moderate_model_opens_in_bounded_memory(tmp_path: Path) -> None:
     assert r["increase"] < tensor + STATS_BYTES, r["increase"]
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
 def write_over_2gb(path: Path, n: int) -> None:
     """A model whose initializer ``big`` (n float32 zeros, inline) makes the file larger than protobuf's 2 GB limit;
     the zeros are a hole in a sparse file, so the test costs no disk."""
@@ -468,13 +460,14 @@ def write_over_2gb(path: Path, n: int) -> None:
     model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
     big = TensorProto(name="big", data_type=TensorProto.FLOAT, dims=[n])
     header = big.SerializeToString()
-    raw = b"\x4a" + _varint(4 * n)  # raw_data (field 9, length-delimited)
+    raw = b"\x4a" + _encode_varint(4 * n)  # raw_data (field 9, length-delimited)
     tensor_len = len(header) + len(raw) + 4 * n
-    graph_head = model.graph.SerializeToString() + b"\x2a" + _varint(tensor_len) + header + raw  # initializer (5)
+    initializer = b"\x2a" + _encode_varint(tensor_len) + header + raw  # GraphProto.initializer (field 5)
+    graph_head = model.graph.SerializeToString() + initializer
     graph_len = len(graph_head) + 4 * n
     model.ClearField("graph")
     with open(path, "wb") as f:
-        f.write(model.SerializeToString() + b"\x3a" + _varint(graph_len) + graph_head)  # graph (7)
+        f.write(model.SerializeToString() + b"\x3a" + _encode_varint(graph_len) + graph_head)  # graph (7)
         f.truncate(f.tell() + 4 * n)
 
 

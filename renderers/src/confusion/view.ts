@@ -103,7 +103,7 @@ class ConfusionView implements View<Confusion> {
     this.summary.textContent = summary(c);
     for (const b of this.buttons) b.setAttribute('aria-pressed', String(b.dataset.mode === this.mode));
 
-    const shown = normalized(c, this.mode);
+    const shown = normalized(c.values, c.n, this.mode);
     const z: number[][] = [];
     const counts: string[][][] = [];
     const text: string[][] = [];

@@ -50,7 +50,8 @@ def ipython_display(bundle: dict[str, Any], display_id: str) -> None:
 def ipython_update(bundle: dict[str, Any], display_id: str) -> None:
     """``update_display`` in IPython; plain Python prints only the final (no longer live) summary."""
     if _shell() is None:
-        if not bundle.get(MIME, {}).get("status", {}).get("live", True):
+        payload = next((v for k, v in bundle.items() if k != "text/plain"), {})
+        if not payload.get("status", {}).get("live", True):
             print(bundle["text/plain"])
         return
     from IPython.display import update_display
@@ -81,8 +82,11 @@ class Publisher:
     """Base of :class:`~modelviz.Dashboard` and :class:`~modelviz.LiveLog`.
 
     Subclasses give :meth:`_payload` (the snapshot) and may give :meth:`_poll` (called every ``poll`` seconds in the
-    thread; returns whether something changed) and :meth:`_text` (text/plain).
+    thread; returns whether something changed) and :meth:`_text` (text/plain). Another kind than the dashboard sets
+    ``mime`` and overrides :meth:`_size` (bytes of a payload, for the bandwidth throttle).
     """
+
+    mime: str = MIME
 
     def __init__(
         self,
@@ -124,6 +128,13 @@ class Publisher:
     def _poll(self) -> bool:
         return False
 
+    def _size(self, payload: dict[str, Any]) -> int:
+        return approx_size(payload)
+
+    def _fallback(self) -> dict[str, Any]:
+        """What to show when the very first snapshot fails."""
+        return {"version": "1.0", "runs": []}
+
     # -- state ---------------------------------------------------------------------------------------------------
 
     @property
@@ -148,7 +159,7 @@ class Publisher:
             payload = self._payload(live, extra)
         except Exception as exc:  # a bug or strange data: keep what was shown, say what happened
             self.note_error("building the snapshot failed", exc)
-            payload = dict(self._last_payload or {"version": "1.0", "runs": []})
+            payload = dict(self._last_payload or self._fallback())
             payload["status"] = {**payload.get("status", {}), "live": live, "updated": time.time()}
             payload["messages"] = [
                 *[m for m in payload.get("messages", []) if m.get("level") != "error"],
@@ -160,7 +171,7 @@ class Publisher:
             text = self._text(payload)
         except Exception as exc:
             text = f"modelviz dashboard (summary failed: {type(exc).__name__}: {exc})"
-        return {MIME: payload, "text/plain": text}
+        return {self.mime: payload, "text/plain": text}
 
     # -- showing and updating ------------------------------------------------------------------------------------
 
@@ -182,7 +193,7 @@ class Publisher:
             raise
         self._shown = True
         self._last_sent = time.monotonic()
-        self._last_size = approx_size(b[MIME])
+        self._last_size = self._size(b[self.mime])
         self._thread.start()
 
     def mark_dirty(self) -> None:
@@ -203,7 +214,7 @@ class Publisher:
                 # a failed send was reported in this update; it is not news in the next one
                 self._errors = [e for e in self._errors if not e.startswith("sending the update failed")]
             self._last_sent = time.monotonic()
-            self._last_size = approx_size(b[MIME])
+            self._last_size = self._size(b[self.mime])
 
     def _run(self) -> None:
         while not self._halt.is_set():

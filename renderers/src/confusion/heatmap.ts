@@ -1,0 +1,684 @@
+// The confusion matrix as one interactive 2-D canvas (see heatmap-draw.ts for why not WebGL): zoom (wheel over the
+// plot, +/− buttons, keys), pan (drag), thinning axis labels, numbers in cells that fit, a hover tooltip, a colour
+// bar, highlight of a class, the selected cell, keyboard selection. Device-pixel-ratio aware; follows its container's
+// width. Automation: element.dataset (n, zoom, x0, y0, span), `element.mvHeatmap` (this), cellAt(), visibleRange().
+import type { Theme } from '../core/types.js';
+import { colorTable, textColors, valueScale, formatValue, type ValueScale } from './colors.js';
+import { barPixels, cellIndices, drawScene, indexPixels, poolIndices, type Scene } from './heatmap-draw.js';
+import {
+  cellAtPlot,
+  cellPx,
+  centreOn,
+  clampView,
+  computeLayout,
+  fullView,
+  panBy,
+  poolFactor,
+  visibleCells,
+  zoomAt,
+  type Layout,
+  type Range,
+  type Viewport,
+} from './heatmap-geom.js';
+import { matrixSVG, SVG_RECT_MAX } from './heatmap-svg.js';
+import { positions } from './order.js';
+import type { Normalize } from './parse.js';
+
+export interface HeatmapData {
+  n: number;
+  labels: string[];
+  shown: Float64Array;
+  raw: Float64Array;
+  integer: boolean;
+  mode: Normalize;
+  order: Int32Array;
+  scale: 'linear' | 'log';
+  diverging: boolean;
+  highlight: number | null;
+  selected: [number, number] | null;
+  axisTitles: { true: string; pred: string };
+}
+
+export interface HeatmapCallbacks {
+  onCellClick(row: number, col: number): void;
+  onLabelClick?(cls: number): void;
+}
+
+/** What is under a point: a cell (class indices) or an axis label (class index). */
+export type Hit = { kind: 'cell'; row: number; col: number } | { kind: 'label'; axis: 'true' | 'pred'; cls: number };
+
+const ZOOM_STEP = 1.6;
+
+function makeCanvas(doc: Document, w: number, h: number): HTMLCanvasElement {
+  const c = doc.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  return c;
+}
+
+function imageCanvas(
+  doc: Document,
+  px: Uint8ClampedArray<ArrayBuffer>,
+  w: number,
+  h: number,
+): HTMLCanvasElement | null {
+  const c = makeCanvas(doc, w, h);
+  const ctx = c.getContext('2d');
+  const View = doc.defaultView as (Window & typeof globalThis) | null;
+  if (!ctx || !View?.ImageData) return null;
+  ctx.putImageData(new View.ImageData(px, w, h), 0, 0);
+  return c;
+}
+
+export class Heatmap {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D | null;
+  private readonly tip: HTMLDivElement;
+  private readonly buttons: HTMLButtonElement[] = [];
+  private readonly doc: Document;
+  private data: HeatmapData | null = null;
+  private pos: Int32Array = new Int32Array(0);
+  private rowSum = new Float64Array(0);
+  private colSum = new Float64Array(0);
+  private scaleMap: ValueScale = valueScale([], 'linear', false);
+  private lut: Uint8ClampedArray = new Uint8ClampedArray(1024);
+  private txt: string[] = [];
+  private idx: Uint8Array = new Uint8Array(0);
+  private bitmap: HTMLCanvasElement | null = null;
+  private pooled = new Map<number, HTMLCanvasElement | null>();
+  private bar: HTMLCanvasElement | null = null;
+  private labelMax = 60;
+  private labelsRef: string[] | null = null;
+  private readonly labelCache = new Map<string, string>();
+  private layout: Layout;
+  private view: Viewport = fullView(1);
+  private hover: [number, number] | null = null;
+  private cursor: [number, number] | null = null;
+  private drag: { x: number; y: number; view: Viewport; moved: boolean; id: number } | null = null;
+  private raf = 0;
+  private width = 0;
+  private readonly resize: ResizeObserver | null = null;
+  /** milliseconds of the last draw's synchronous part (for benchmarks) */
+  lastDrawMs = 0;
+
+  constructor(
+    doc: Document,
+    private theme: Theme,
+    private readonly callbacks: HeatmapCallbacks,
+  ) {
+    this.doc = doc;
+    const el = doc.createElement('div');
+    el.className = 'mv-Heatmap';
+    el.style.position = 'relative';
+    el.style.userSelect = 'none';
+    this.element = el;
+    (el as HTMLElement & { mvHeatmap?: Heatmap }).mvHeatmap = this;
+    const canvas = doc.createElement('canvas');
+    canvas.className = 'mv-Heatmap-canvas';
+    canvas.tabIndex = 0;
+    canvas.setAttribute('role', 'grid');
+    canvas.setAttribute('aria-label', 'Confusion matrix: arrow keys move, Enter selects, + and − zoom, 0 resets');
+    canvas.style.display = 'block';
+    canvas.style.touchAction = 'none';
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    const bar = doc.createElement('div');
+    bar.className = 'mv-Heatmap-zoom';
+    bar.style.cssText = 'position:absolute;top:2px;right:2px;display:flex;gap:2px;';
+    for (const [text, title, fn] of [
+      ['+', 'Zoom in', () => this.zoomBy(ZOOM_STEP)],
+      ['−', 'Zoom out', () => this.zoomBy(1 / ZOOM_STEP)],
+      ['Reset', 'Show the whole matrix', () => this.resetZoom()],
+    ] as [string, string, () => void][]) {
+      const b = doc.createElement('button');
+      b.type = 'button';
+      b.textContent = text;
+      b.title = title;
+      b.setAttribute('aria-label', title);
+      b.addEventListener('click', fn);
+      this.buttons.push(b);
+      bar.appendChild(b);
+    }
+    this.tip = doc.createElement('div');
+    this.tip.className = 'mv-Heatmap-tip';
+    this.tip.setAttribute('role', 'tooltip');
+    this.tip.hidden = true;
+    el.append(canvas, bar, this.tip);
+    this.styleChrome();
+    this.layout = computeLayout(640, 1, 60);
+    canvas.addEventListener('wheel', this.onWheel, { passive: false });
+    canvas.addEventListener('pointerdown', this.onDown);
+    canvas.addEventListener('pointermove', this.onMove);
+    canvas.addEventListener('pointerup', this.onUp);
+    canvas.addEventListener('pointercancel', this.onCancel);
+    canvas.addEventListener('pointerleave', this.onLeave);
+    canvas.addEventListener('keydown', this.onKey);
+    const RO = (doc.defaultView as (Window & typeof globalThis) | null)?.ResizeObserver;
+    if (RO) {
+      this.resize = new RO(() => {
+        if (this.data && this.measureWidth() !== this.width) this.relayout(true);
+      });
+      this.resize.observe(el);
+    }
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  setData(d: HeatmapData): void {
+    const same = this.data !== null && this.data.n === d.n;
+    this.data = d;
+    this.pos = positions(d.order);
+    const n = d.n;
+    this.rowSum = new Float64Array(n);
+    this.colSum = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = d.raw[i * n + j];
+        if (!Number.isFinite(v)) continue;
+        this.rowSum[i] += v;
+        this.colSum[j] += v;
+      }
+    }
+    if (d.labels !== this.labelsRef) {
+      this.labelsRef = d.labels;
+      this.labelCache.clear();
+      this.labelMax = this.measureLabels(d.labels);
+    }
+    this.scaleMap = valueScale(d.shown, d.scale, d.diverging);
+    this.idx = cellIndices(d.shown, d.order, n, this.scaleMap);
+    this.paint();
+    if (!same) {
+      this.view = fullView(n);
+      this.cursor = null;
+      this.hover = null;
+    }
+    if (d.selected) this.cursor = [this.pos[d.selected[0]], this.pos[d.selected[1]]];
+    this.relayout(same);
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.labelCache.clear();
+    this.styleChrome();
+    if (this.data) {
+      this.labelMax = this.measureLabels(this.data.labels);
+      this.paint();
+      this.relayout(true);
+    }
+  }
+
+  focusCell(row: number, col: number): void {
+    if (!this.data) return;
+    const q = this.pos[row];
+    const p = this.pos[col];
+    this.view = centreOn(this.view, q, p, this.data.n, this.layout.plotSize);
+    this.cursor = [q, p];
+    this.draw();
+  }
+
+  resetZoom(): void {
+    if (!this.data) return;
+    this.view = fullView(this.data.n);
+    this.draw();
+  }
+
+  /** Zoom by a factor about a point (client coordinates; default the plot's centre). */
+  zoomBy(factor: number, clientX?: number, clientY?: number): void {
+    if (!this.data) return;
+    const L = this.layout;
+    let px = L.plotSize / 2;
+    let py = L.plotSize / 2;
+    if (clientX !== undefined && clientY !== undefined) [px, py] = this.toPlot(clientX, clientY);
+    this.view = zoomAt(this.view, factor, px, py, this.data.n, L.plotSize);
+    this.draw();
+  }
+
+  /** Pan by pixels (the content moves with the pointer). */
+  panBy(dx: number, dy: number): void {
+    if (!this.data) return;
+    this.view = panBy(this.view, dx, dy, this.data.n, this.layout.plotSize);
+    this.draw();
+  }
+
+  /** The cell (class indices) under a client point, or null. */
+  cellAt(clientX: number, clientY: number): { row: number; col: number } | null {
+    const h = this.hitAt(clientX, clientY);
+    return h && h.kind === 'cell' ? { row: h.row, col: h.col } : null;
+  }
+
+  /** Client coordinates of the centre of a cell (class indices), or null when it is not in view. */
+  cellCentre(row: number, col: number): { x: number; y: number } | null {
+    if (!this.data) return null;
+    const r = this.canvas.getBoundingClientRect();
+    const L = this.layout;
+    const cs = cellPx(this.view, L.plotSize);
+    const x = L.plotX + (this.pos[col] - this.view.x0 + 0.5) * cs;
+    const y = L.plotY + (this.pos[row] - this.view.y0 + 0.5) * cs;
+    if (x < L.plotX || y < L.plotY || x >= L.plotX + L.plotSize || y >= L.plotY + L.plotSize) return null;
+    return { x: r.left + x, y: r.top + y };
+  }
+
+  /** Display positions visible ([start, end) of rows and columns), the zoom factor and the cell size in CSS px. */
+  visibleRange(): Range & { zoom: number; cellPx: number } {
+    const n = this.data?.n ?? 0;
+    return {
+      ...visibleCells(this.view, n),
+      zoom: n / this.view.span,
+      cellPx: cellPx(this.view, this.layout.plotSize),
+    };
+  }
+
+  /** The hover at a client point, as a pointer move would (for tests and benchmarks). */
+  hoverAt(clientX: number, clientY: number): void {
+    this.onHover(clientX, clientY);
+  }
+
+  toCanvas(scale = 2): HTMLCanvasElement {
+    const L = this.layout;
+    const c = makeCanvas(this.doc, Math.round(L.width * scale), Math.round(L.height * scale));
+    const ctx = c.getContext('2d');
+    if (!ctx || !this.data) return c;
+    ctx.scale(scale, scale);
+    drawScene(ctx, this.scene(fullView(this.data.n), L.plotSize * scale, false));
+    return c;
+  }
+
+  toSVG(): string {
+    const d = this.data;
+    if (!d) return '<svg xmlns="http://www.w3.org/2000/svg"/>';
+    let png: string | undefined;
+    if (d.n > SVG_RECT_MAX && this.bitmap) {
+      try {
+        png = this.bitmap.toDataURL('image/png');
+      } catch {
+        png = undefined;
+      }
+    }
+    return matrixSVG({
+      layout: this.layout,
+      n: d.n,
+      labels: d.labels,
+      order: d.order,
+      shown: d.shown,
+      idx: this.idx,
+      lut: this.lut,
+      textColors: this.txt,
+      mode: d.mode,
+      integer: d.integer,
+      scale: this.scaleMap,
+      theme: this.theme,
+      axisTitles: d.axisTitles,
+      png,
+    });
+  }
+
+  dispose(): void {
+    const c = this.canvas;
+    c.removeEventListener('wheel', this.onWheel);
+    c.removeEventListener('pointerdown', this.onDown);
+    c.removeEventListener('pointermove', this.onMove);
+    c.removeEventListener('pointerup', this.onUp);
+    c.removeEventListener('pointercancel', this.onCancel);
+    c.removeEventListener('pointerleave', this.onLeave);
+    c.removeEventListener('keydown', this.onKey);
+    this.resize?.disconnect();
+    if (this.raf) this.doc.defaultView?.cancelAnimationFrame(this.raf);
+    this.raf = 0;
+    for (const b of [this.bitmap, this.bar, ...this.pooled.values(), this.canvas]) if (b) b.width = b.height = 0;
+    this.bitmap = null;
+    this.pooled.clear();
+    this.data = null;
+    this.element.replaceChildren();
+    delete (this.element as HTMLElement & { mvHeatmap?: Heatmap }).mvHeatmap;
+  }
+
+  /** Draw now (synchronously); returns the milliseconds it took. */
+  draw(): number {
+    if (this.raf) this.doc.defaultView?.cancelAnimationFrame(this.raf);
+    this.raf = 0;
+    const t0 = performance.now();
+    const d = this.data;
+    const el = this.element;
+    if (d) {
+      el.dataset.n = String(d.n);
+      el.dataset.zoom = (d.n / this.view.span).toFixed(3);
+      el.dataset.x0 = this.view.x0.toFixed(2);
+      el.dataset.y0 = this.view.y0.toFixed(2);
+      el.dataset.span = this.view.span.toFixed(2);
+    }
+    if (this.ctx && d) {
+      const dpr = this.dpr();
+      this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawScene(this.ctx, this.scene(this.view, this.layout.plotSize * dpr, true));
+    }
+    this.lastDrawMs = performance.now() - t0;
+    return this.lastDrawMs;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private scene(view: Viewport, plotDevicePx: number, interactive: boolean): Scene {
+    const d = this.data as HeatmapData;
+    const f = poolFactor(view.span, plotDevicePx);
+    let pooled: Scene['pooled'] = null;
+    if (f > 1) {
+      if (!this.pooled.has(f)) {
+        const p = poolIndices(this.idx, d.n, f, d.diverging);
+        this.pooled.set(f, imageCanvas(this.doc, indexPixels(p.idx, this.lut), p.w, p.w));
+      }
+      const image = this.pooled.get(f);
+      if (image) pooled = { image, f };
+    }
+    return {
+      layout: this.layout,
+      view,
+      n: d.n,
+      theme: this.theme,
+      labels: d.labels,
+      order: d.order,
+      shown: d.shown,
+      idx: this.idx,
+      mode: d.mode,
+      integer: d.integer,
+      scale: this.scaleMap,
+      textColors: this.txt,
+      image: this.bitmap,
+      pooled,
+      bar: this.bar,
+      highlight: d.highlight === null ? null : this.pos[d.highlight],
+      selected: d.selected ? [this.pos[d.selected[0]], this.pos[d.selected[1]]] : null,
+      cursor: this.cursor,
+      hover: this.hover,
+      axisTitles: d.axisTitles,
+      labelCache: this.labelCache,
+      interactive,
+    };
+  }
+
+  /** Colour table, bitmap and colour bar for the current data, scale and theme. */
+  private paint(): void {
+    const d = this.data as HeatmapData;
+    this.lut = colorTable(this.theme, d.diverging);
+    this.txt = textColors(this.lut);
+    for (const c of this.pooled.values()) if (c) c.width = c.height = 0;
+    this.pooled.clear();
+    if (this.bitmap) this.bitmap.width = this.bitmap.height = 0;
+    this.bitmap = this.ctx ? imageCanvas(this.doc, indexPixels(this.idx, this.lut), d.n, d.n) : null;
+    this.bar = this.ctx ? imageCanvas(this.doc, barPixels(this.lut), 1, 256) : null;
+  }
+
+  private measureWidth(): number {
+    return this.element.clientWidth || this.element.parentElement?.clientWidth || 640;
+  }
+
+  private dpr(): number {
+    return this.doc.defaultView?.devicePixelRatio || 1;
+  }
+
+  private relayout(keepView: boolean): void {
+    const d = this.data as HeatmapData;
+    const old = this.layout;
+    this.width = this.measureWidth();
+    this.layout = computeLayout(this.width, d.n, this.labelMax);
+    this.view = keepView ? clampView(this.view, d.n, this.layout.plotSize) : fullView(d.n);
+    if (old.plotSize !== this.layout.plotSize) this.labelCache.clear();
+    const dpr = this.dpr();
+    const L = this.layout;
+    this.canvas.style.width = `${L.width}px`;
+    this.canvas.style.height = `${L.height}px`;
+    this.canvas.width = Math.round(L.width * dpr);
+    this.canvas.height = Math.round(L.height * dpr);
+    this.draw();
+  }
+
+  private measureLabels(labels: string[]): number {
+    const ctx = this.ctx;
+    if (!ctx) return Math.min(150, Math.max(0, ...labels.slice(0, 2000).map((l) => l.length)) * 7);
+    ctx.font = `${this.theme.fontSize - 1}px ${this.theme.fontFamily}`;
+    let max = 0;
+    for (const l of labels) max = Math.max(max, ctx.measureText(l).width);
+    return max;
+  }
+
+  private styleChrome(): void {
+    const t = this.theme;
+    this.tip.style.cssText =
+      `position:absolute;pointer-events:none;z-index:10;white-space:pre;padding:4px 6px;border-radius:3px;` +
+      `font:${t.fontSize - 1}px ${t.fontFamily};color:${t.foreground};background:${t.background};` +
+      `border:1px solid ${t.border};box-shadow:0 1px 4px rgba(0,0,0,.25);font-variant-numeric:tabular-nums;`;
+    for (const b of this.buttons) {
+      b.style.cssText =
+        `font:${t.fontSize - 1}px ${t.fontFamily};color:${t.foreground};background:${t.background};` +
+        `border:1px solid ${t.border};border-radius:3px;padding:0 6px;min-width:22px;cursor:pointer;`;
+    }
+  }
+
+  private schedule(): void {
+    if (this.raf || !this.data) return;
+    const win = this.doc.defaultView;
+    if (!win?.requestAnimationFrame) {
+      this.draw();
+      return;
+    }
+    this.raf = win.requestAnimationFrame(() => {
+      this.raf = 0;
+      this.draw();
+    });
+  }
+
+  /** Client point -> plot pixels. */
+  private toPlot(clientX: number, clientY: number): [number, number] {
+    const r = this.canvas.getBoundingClientRect();
+    return [clientX - r.left - this.layout.plotX, clientY - r.top - this.layout.plotY];
+  }
+
+  hitAt(clientX: number, clientY: number): Hit | null {
+    const d = this.data;
+    if (!d) return null;
+    const L = this.layout;
+    const [px, py] = this.toPlot(clientX, clientY);
+    const cell = cellAtPlot(this.view, px, py, d.n, L.plotSize);
+    if (cell) return { kind: 'cell', row: d.order[cell[0]], col: d.order[cell[1]] };
+    const inside = (a: number): boolean => a >= 0 && a < L.plotSize;
+    if (px < 0 && px >= -L.labelWidth && inside(py)) {
+      const c = cellAtPlot(this.view, 0, py, d.n, L.plotSize);
+      if (c) return { kind: 'label', axis: 'true', cls: d.order[c[0]] };
+    }
+    if (py >= L.plotSize && py < L.plotSize + L.labelWidth && inside(px)) {
+      const c = cellAtPlot(this.view, px, 0, d.n, L.plotSize);
+      if (c) return { kind: 'label', axis: 'pred', cls: d.order[c[1]] };
+    }
+    return null;
+  }
+
+  /** The tooltip text for a cell (class indices). */
+  cellText(row: number, col: number): string {
+    const d = this.data as HeatmapData;
+    const n = d.n;
+    const v = d.raw[row * n + col];
+    const count = formatValue(v, 'none', d.integer);
+    const pct = (x: number, total: number): string => (total > 0 ? formatValue(x / total, 'all', false) : '—');
+    const lines = [
+      `true: ${d.labels[row] ?? row}`,
+      `predicted: ${d.labels[col] ?? col}`,
+      `count: ${count}`,
+      `row %: ${pct(v, this.rowSum[row])} of true (recall share)`,
+      `column %: ${pct(v, this.colSum[col])} of predicted (precision share)`,
+    ];
+    if (d.diverging) lines.push(`difference: ${formatValue(d.shown[row * n + col], d.mode, d.integer, true)}`);
+    else if (d.mode !== 'none' && d.mode !== 'true' && d.mode !== 'pred') {
+      lines.push(`shown: ${formatValue(d.shown[row * n + col], d.mode, d.integer)}`);
+    }
+    return lines.join('\n');
+  }
+
+  private showTip(text: string, x: number, y: number): void {
+    const tip = this.tip;
+    tip.textContent = text;
+    tip.hidden = false;
+    const w = tip.offsetWidth || 220;
+    const h = tip.offsetHeight || 90;
+    const W = this.element.clientWidth || this.layout.width;
+    const left = x + 14 + w > W ? Math.max(0, x - 14 - w) : x + 14;
+    const top = y + 14 + h > this.layout.height ? Math.max(0, y - 14 - h) : y + 14;
+    tip.style.left = `${left}px`;
+    tip.style.top = `${top}px`;
+  }
+
+  private hideTip(): void {
+    this.tip.hidden = true;
+  }
+
+  private onHover(clientX: number, clientY: number): void {
+    const d = this.data;
+    if (!d) return;
+    const hit = this.hitAt(clientX, clientY);
+    const r = this.canvas.getBoundingClientRect();
+    const x = clientX - r.left;
+    const y = clientY - r.top;
+    let hover: [number, number] | null = null;
+    if (hit?.kind === 'cell') {
+      hover = [this.pos[hit.row], this.pos[hit.col]];
+      this.showTip(this.cellText(hit.row, hit.col), x, y);
+      this.canvas.style.cursor = 'pointer';
+    } else if (hit?.kind === 'label') {
+      this.showTip(
+        `${hit.axis === 'true' ? d.axisTitles.true : d.axisTitles.pred}: ${d.labels[hit.cls] ?? hit.cls}`,
+        x,
+        y,
+      );
+      this.canvas.style.cursor = this.callbacks.onLabelClick ? 'pointer' : 'default';
+    } else {
+      this.hideTip();
+      this.canvas.style.cursor = 'default';
+    }
+    if (hover?.[0] !== this.hover?.[0] || hover?.[1] !== this.hover?.[1]) {
+      this.hover = hover;
+      this.schedule();
+    }
+  }
+
+  private readonly onWheel = (e: WheelEvent): void => {
+    const d = this.data;
+    if (!d) return;
+    const [px, py] = this.toPlot(e.clientX, e.clientY);
+    const L = this.layout;
+    if (px < 0 || py < 0 || px >= L.plotSize || py >= L.plotSize) return;
+    const out = e.deltaY > 0;
+    if (out && this.view.span >= d.n) return; // nothing to zoom out of: let the page scroll
+    e.preventDefault();
+    const unit = e.deltaMode === 1 ? 0.05 : e.deltaMode === 2 ? 1 : 0.002;
+    const factor = Math.exp(-e.deltaY * unit);
+    this.view = zoomAt(this.view, factor, px, py, d.n, L.plotSize);
+    this.schedule();
+  };
+
+  private readonly onDown = (e: PointerEvent): void => {
+    if (e.button !== 0) return;
+    this.drag = { x: e.clientX, y: e.clientY, view: this.view, moved: false, id: e.pointerId };
+    this.canvas.setPointerCapture?.(e.pointerId);
+  };
+
+  private readonly onMove = (e: PointerEvent): void => {
+    const g = this.drag;
+    if (g && this.data) {
+      const dx = e.clientX - g.x;
+      const dy = e.clientY - g.y;
+      if (!g.moved && Math.hypot(dx, dy) > 3) g.moved = true;
+      if (g.moved) {
+        this.view = panBy(g.view, dx, dy, this.data.n, this.layout.plotSize);
+        this.hideTip();
+        this.canvas.style.cursor = 'grabbing';
+        this.schedule();
+        return;
+      }
+    }
+    this.onHover(e.clientX, e.clientY);
+  };
+
+  private readonly onUp = (e: PointerEvent): void => {
+    const g = this.drag;
+    this.drag = null;
+    if (this.canvas.hasPointerCapture?.(e.pointerId)) this.canvas.releasePointerCapture(e.pointerId);
+    if (!g || g.moved) return;
+    const hit = this.hitAt(e.clientX, e.clientY);
+    if (hit?.kind === 'cell') {
+      this.cursor = [this.pos[hit.row], this.pos[hit.col]];
+      this.callbacks.onCellClick(hit.row, hit.col);
+      this.schedule();
+    } else if (hit?.kind === 'label') {
+      this.callbacks.onLabelClick?.(hit.cls);
+    }
+  };
+
+  private readonly onCancel = (): void => {
+    this.drag = null;
+  };
+
+  private readonly onLeave = (): void => {
+    if (this.drag) return;
+    this.hideTip();
+    if (this.hover) {
+      this.hover = null;
+      this.schedule();
+    }
+  };
+
+  private readonly onKey = (e: KeyboardEvent): void => {
+    const d = this.data;
+    if (!d) return;
+    const n = d.n;
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    };
+    const m = moves[e.key];
+    if (m) {
+      e.preventDefault();
+      const c = this.cursor ?? (d.highlight !== null ? [this.pos[d.highlight], this.pos[d.highlight]] : [0, 0]);
+      const step = e.shiftKey ? 10 : 1;
+      const next: [number, number] = [
+        Math.max(0, Math.min(n - 1, c[0] + m[0] * step)),
+        Math.max(0, Math.min(n - 1, c[1] + m[1] * step)),
+      ];
+      this.cursor = next;
+      this.ensureVisible(next);
+      this.draw();
+      const L = this.layout;
+      const cs = cellPx(this.view, L.plotSize);
+      this.showTip(
+        this.cellText(d.order[next[0]], d.order[next[1]]),
+        L.plotX + (next[1] - this.view.x0 + 1) * cs,
+        L.plotY + (next[0] - this.view.y0 + 1) * cs,
+      );
+    } else if ((e.key === 'Enter' || e.key === ' ') && this.cursor) {
+      e.preventDefault();
+      this.callbacks.onCellClick(d.order[this.cursor[0]], d.order[this.cursor[1]]);
+    } else if (e.key === '+' || e.key === '=') {
+      e.preventDefault();
+      this.zoomBy(ZOOM_STEP);
+    } else if (e.key === '-' || e.key === '_') {
+      e.preventDefault();
+      this.zoomBy(1 / ZOOM_STEP);
+    } else if (e.key === '0') {
+      e.preventDefault();
+      this.resetZoom();
+    } else if (e.key === 'Escape') {
+      this.hideTip();
+    }
+  };
+
+  /** Pan the least so that display cell c is inside the view. */
+  private ensureVisible(c: [number, number]): void {
+    const v = this.view;
+    const fit = (lo: number, i: number): number => (i < lo ? i : i + 1 > lo + v.span ? i + 1 - v.span : lo);
+    this.view = clampView(
+      { x0: fit(v.x0, c[1]), y0: fit(v.y0, c[0]), span: v.span },
+      this.data?.n ?? 0,
+      this.layout.plotSize,
+    );
+  }
+}

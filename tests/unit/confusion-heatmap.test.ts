@@ -343,6 +343,18 @@ describe('Heatmap', () => {
     expect(vr.zoom).toBe(1);
   });
 
+  it('a hover redraws only the overlay outline, not the matrix', () => {
+    const h = mount(data(1000));
+    const c = h.cellCentre(10, 20) as { x: number; y: number };
+    calls.length = 0;
+    pointer(h, 'pointermove', c.x, c.y);
+    h.drawPending();
+    expect(calls.filter((k) => k.name === 'drawImage')).toHaveLength(0);
+    expect(calls.filter((k) => k.name === 'fillText')).toHaveLength(0);
+    expect(calls.filter((k) => k.name === 'strokeRect')).toHaveLength(2); // the outline, with its halo
+    expect(calls.filter((k) => k.name === 'clearRect')).toHaveLength(1);
+  });
+
   it('a drag pans instead of clicking', () => {
     const cells: number[][] = [];
     const h = mount(data(200), { cell: cells });

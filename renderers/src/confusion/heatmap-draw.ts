@@ -74,7 +74,7 @@ export interface Scene {
   axisTitles: { true: string; pred: string };
   /** truncated label cache, keyed by font size and class */
   labelCache: Map<string, string>;
-  /** draw the hover-only decorations (false for export) */
+  /** draw the hover and keyboard-cursor outlines (false for export; on screen they go on the overlay) */
   interactive: boolean;
 }
 
@@ -160,24 +160,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, s: Scene): void {
     ctx.strokeRect(L.plotX + 0.5, y0 + 0.5, L.plotSize - 1, Math.max(1, cs - 1));
     ctx.strokeRect(x0 + 0.5, L.plotY + 0.5, Math.max(1, cs - 1), L.plotSize - 1);
   }
-  const outline = (c: [number, number], width: number, color: string, dash: number[] = []): void => {
-    const m = Math.max(2, cs);
-    const x = X(c[1]) + (cs - m) / 2;
-    const y = Y(c[0]) + (cs - m) / 2;
-    ctx.setLineDash(dash);
-    ctx.lineWidth = width + 2;
-    ctx.strokeStyle = theme.background;
-    ctx.strokeRect(x - 1, y - 1, m + 2, m + 2);
-    ctx.lineWidth = width;
-    ctx.strokeStyle = color;
-    ctx.strokeRect(x - 1, y - 1, m + 2, m + 2);
-    ctx.setLineDash([]);
-  };
-  if (s.interactive && s.hover) outline(s.hover, 1, theme.foreground);
-  if (s.selected) outline(s.selected, 2, theme.foreground);
-  if (s.interactive && s.cursor && (!s.selected || s.cursor[0] !== s.selected[0] || s.cursor[1] !== s.selected[1])) {
-    outline(s.cursor, 2, theme.accent, [4, 3]);
-  }
+  if (s.selected) outline(ctx, s, cs, s.selected, 2, theme.foreground);
   ctx.restore();
 
   ctx.strokeStyle = theme.border;
@@ -185,6 +168,50 @@ export function drawScene(ctx: CanvasRenderingContext2D, s: Scene): void {
   ctx.strokeRect(L.plotX - 0.5, L.plotY - 0.5, L.plotSize + 1, L.plotSize + 1);
   drawLabels(ctx, s, cs, X, Y);
   drawColorBar(ctx, s);
+}
+
+function outline(
+  ctx: CanvasRenderingContext2D,
+  s: Scene,
+  cs: number,
+  c: [number, number],
+  width: number,
+  color: string,
+  dash: number[] = [],
+): void {
+  const L = s.layout;
+  const m = Math.max(2, cs);
+  const x = L.plotX + (c[1] - s.view.x0) * cs + (cs - m) / 2;
+  const y = L.plotY + (c[0] - s.view.y0) * cs + (cs - m) / 2;
+  ctx.setLineDash(dash);
+  ctx.lineWidth = width + 2;
+  ctx.strokeStyle = s.theme.background;
+  ctx.strokeRect(x - 1, y - 1, m + 2, m + 2);
+  ctx.lineWidth = width;
+  ctx.strokeStyle = color;
+  ctx.strokeRect(x - 1, y - 1, m + 2, m + 2);
+  ctx.setLineDash([]);
+}
+
+/**
+ * The hover and keyboard-cursor outlines, on a transparent overlay canvas above the scene: a hover that moves to
+ * another cell redraws only this (a clear and two rectangles), not the matrix.
+ */
+export function drawOverlay(ctx: CanvasRenderingContext2D, s: Scene): void {
+  const L = s.layout;
+  ctx.clearRect(0, 0, L.width, L.height);
+  if (!s.interactive || (!s.hover && !s.cursor)) return;
+  const cs = cellPx(s.view, L.plotSize);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(L.plotX, L.plotY, L.plotSize, L.plotSize);
+  ctx.clip();
+  if (s.hover) outline(ctx, s, cs, s.hover, 1, s.theme.foreground);
+  const sel = s.selected;
+  if (s.cursor && (!sel || s.cursor[0] !== sel[0] || s.cursor[1] !== sel[1])) {
+    outline(ctx, s, cs, s.cursor, 2, s.theme.accent, [4, 3]);
+  }
+  ctx.restore();
 }
 
 function drawCellText(
@@ -227,21 +254,23 @@ function drawLabels(
   const maxW = L.labelWidth - 6;
   const emph = new Set<number>();
   if (s.highlight !== null) emph.add(s.highlight);
-  const text = (p: number): string => {
-    const key = `${fpx}|${maxW}|${p}`;
+  const text = (p: number, on: boolean): string => {
+    const key = `${fpx}|${maxW}|${on ? 'b' : ''}|${p}`;
     let t = s.labelCache.get(key);
     if (t === undefined) {
-      ctx.font = font(theme, fpx);
+      ctx.font = font(theme, fpx, on ? 'bold' : '');
       t = truncate(s.labels[s.order[p]] ?? '', maxW, (x) => ctx.measureText(x).width);
       if (s.labelCache.size > 20_000) s.labelCache.clear();
       s.labelCache.set(key, t);
     }
     return t;
   };
-  const style = (p: number, axis: 0 | 1): void => {
+  const label = (p: number, axis: 0 | 1): string => {
     const on = emph.has(p) || (s.selected !== null && s.selected[axis] === p);
+    const t = text(p, on);
     ctx.font = font(theme, fpx, on ? 'bold' : '');
     ctx.fillStyle = on ? theme.accent : theme.foreground;
+    return t;
   };
   ctx.textBaseline = 'middle';
   // rows (true class), right-aligned left of the plot; always the emphasised ones, even between thinned labels
@@ -250,19 +279,18 @@ function drawLabels(
     if (q % step !== 0 && !emph.has(q) && s.selected?.[0] !== q) continue;
     const y = Y(q) + cs / 2;
     if (y < L.plotY || y > L.plotY + L.plotSize) continue;
-    style(q, 0);
-    ctx.fillText(text(q), L.plotX - 4, y);
+    ctx.fillText(label(q, 0), L.plotX - 4, y);
   }
   // columns (predicted), rotated, reading upwards to the plot's bottom edge
   for (let p = r.col0; p < r.col1; p++) {
     if (p % step !== 0 && !emph.has(p) && s.selected?.[1] !== p) continue;
     const x = X(p) + cs / 2;
     if (x < L.plotX || x > L.plotX + L.plotSize) continue;
-    style(p, 1);
+    const t = label(p, 1);
     ctx.save();
     ctx.translate(x, L.plotY + L.plotSize + 4);
     ctx.rotate(-Math.PI / 2);
-    ctx.fillText(text(p), 0, 0);
+    ctx.fillText(t, 0, 0);
     ctx.restore();
   }
   ctx.fillStyle = theme.muted;

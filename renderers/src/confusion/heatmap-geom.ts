@@ -16,7 +16,7 @@ export interface Layout {
 
 export const TITLE_ROOM = 20;
 const BAR_ROOM = 76; // gap + bar + tick labels
-const TOP = 10;
+const TOP = 30; // room for the zoom buttons above the plot
 
 /** The layout for a canvas `width` wide; `labelMax` is the widest label's width (capped here). */
 export function computeLayout(width: number, n: number, labelMax: number, maxPlot = 720): Layout {

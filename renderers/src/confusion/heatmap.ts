@@ -1,10 +1,19 @@
-// The confusion matrix as one interactive 2-D canvas (see heatmap-draw.ts for why not WebGL): zoom (wheel over the
+// The confusion matrix as one 2-D canvas (see heatmap-draw.ts for why not WebGL; a transparent overlay canvas above it
+// holds only the hover and keyboard-cursor outlines, so a hover redraws two rectangles): zoom (wheel over the
 // plot, +/− buttons, keys), pan (drag), thinning axis labels, numbers in cells that fit, a hover tooltip, a colour
 // bar, highlight of a class, the selected cell, keyboard selection. Device-pixel-ratio aware; follows its container's
 // width. Automation: element.dataset (n, zoom, x0, y0, span), `element.mvHeatmap` (this), cellAt(), visibleRange().
 import type { Theme } from '../core/types.js';
 import { colorTable, textColors, valueScale, formatValue, type ValueScale } from './colors.js';
-import { barPixels, cellIndices, drawScene, indexPixels, poolIndices, type Scene } from './heatmap-draw.js';
+import {
+  barPixels,
+  cellIndices,
+  drawOverlay,
+  drawScene,
+  indexPixels,
+  poolIndices,
+  type Scene,
+} from './heatmap-draw.js';
 import {
   cellAtPlot,
   cellPx,
@@ -74,8 +83,14 @@ export class Heatmap {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D | null;
+  /** hover and keyboard-cursor outlines, above the canvas */
+  private readonly overlay: HTMLCanvasElement;
+  private readonly octx: CanvasRenderingContext2D | null;
+  /** what the next animation frame redraws */
+  private pending: 'none' | 'overlay' | 'full' = 'none';
   private readonly tip: HTMLDivElement;
   private readonly buttons: HTMLButtonElement[] = [];
+  private readonly zoomBar: HTMLDivElement;
   private readonly doc: Document;
   private data: HeatmapData | null = null;
   private pos: Int32Array = new Int32Array(0);
@@ -123,9 +138,14 @@ export class Heatmap {
     canvas.style.touchAction = 'none';
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
+    this.overlay = doc.createElement('canvas');
+    this.overlay.className = 'mv-Heatmap-overlay';
+    this.overlay.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;';
+    this.octx = this.overlay.getContext('2d');
     const bar = doc.createElement('div');
     bar.className = 'mv-Heatmap-zoom';
-    bar.style.cssText = 'position:absolute;top:2px;right:2px;display:flex;gap:2px;';
+    bar.style.cssText = 'position:absolute;top:2px;display:flex;gap:2px;transform:translateX(-100%);';
+    this.zoomBar = bar;
     for (const [text, title, fn] of [
       ['+', 'Zoom in', () => this.zoomBy(ZOOM_STEP)],
       ['−', 'Zoom out', () => this.zoomBy(1 / ZOOM_STEP)],
@@ -144,7 +164,7 @@ export class Heatmap {
     this.tip.className = 'mv-Heatmap-tip';
     this.tip.setAttribute('role', 'tooltip');
     this.tip.hidden = true;
-    el.append(canvas, bar, this.tip);
+    el.append(canvas, this.overlay, bar, this.tip);
     this.styleChrome();
     this.layout = computeLayout(640, 1, 60);
     canvas.addEventListener('wheel', this.onWheel, { passive: false });
@@ -325,7 +345,9 @@ export class Heatmap {
     this.resize?.disconnect();
     if (this.raf) this.doc.defaultView?.cancelAnimationFrame(this.raf);
     this.raf = 0;
-    for (const b of [this.bitmap, this.bar, ...this.pooled.values(), this.canvas]) if (b) b.width = b.height = 0;
+    for (const b of [this.bitmap, this.bar, ...this.pooled.values(), this.canvas, this.overlay]) {
+      if (b) b.width = b.height = 0;
+    }
     this.bitmap = null;
     this.pooled.clear();
     this.data = null;
@@ -333,10 +355,26 @@ export class Heatmap {
     delete (this.element as HTMLElement & { mvHeatmap?: Heatmap }).mvHeatmap;
   }
 
-  /** Draw now (synchronously); returns the milliseconds it took. */
+  /** Whatever an animation frame is waiting to redraw, now (synchronously); returns the milliseconds it took. */
+  drawPending(): number {
+    if (this.pending === 'full') return this.draw();
+    if (this.raf) this.doc.defaultView?.cancelAnimationFrame(this.raf);
+    this.raf = 0;
+    const t0 = performance.now();
+    if (this.pending === 'overlay' && this.octx && this.data) {
+      const dpr = this.dpr();
+      this.octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawOverlay(this.octx, this.scene(this.view, this.layout.plotSize * dpr, true));
+    }
+    this.pending = 'none';
+    return performance.now() - t0;
+  }
+
+  /** Draw everything now (synchronously); returns the milliseconds it took. */
   draw(): number {
     if (this.raf) this.doc.defaultView?.cancelAnimationFrame(this.raf);
     this.raf = 0;
+    this.pending = 'none';
     const t0 = performance.now();
     const d = this.data;
     const el = this.element;
@@ -350,7 +388,12 @@ export class Heatmap {
     if (this.ctx && d) {
       const dpr = this.dpr();
       this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      drawScene(this.ctx, this.scene(this.view, this.layout.plotSize * dpr, true));
+      const scene = this.scene(this.view, this.layout.plotSize * dpr, true);
+      drawScene(this.ctx, { ...scene, interactive: false });
+      if (this.octx) {
+        this.octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        drawOverlay(this.octx, scene);
+      }
     }
     this.lastDrawMs = performance.now() - t0;
     return this.lastDrawMs;
@@ -425,10 +468,13 @@ export class Heatmap {
     if (old.plotSize !== this.layout.plotSize) this.labelCache.clear();
     const dpr = this.dpr();
     const L = this.layout;
+    this.zoomBar.style.left = `${L.plotX + L.plotSize}px`;
     this.canvas.style.width = `${L.width}px`;
     this.canvas.style.height = `${L.height}px`;
-    this.canvas.width = Math.round(L.width * dpr);
-    this.canvas.height = Math.round(L.height * dpr);
+    this.canvas.width = this.overlay.width = Math.round(L.width * dpr);
+    this.canvas.height = this.overlay.height = Math.round(L.height * dpr);
+    this.overlay.style.width = `${L.width}px`;
+    this.overlay.style.height = `${L.height}px`;
     this.draw();
   }
 
@@ -454,16 +500,19 @@ export class Heatmap {
     }
   }
 
-  private schedule(): void {
-    if (this.raf || !this.data) return;
+  /** Redraw at the next animation frame: everything, or only the hover overlay. */
+  private schedule(what: 'overlay' | 'full' = 'full'): void {
+    if (!this.data) return;
+    if (this.pending !== 'full') this.pending = what;
+    if (this.raf) return;
     const win = this.doc.defaultView;
     if (!win?.requestAnimationFrame) {
-      this.draw();
+      this.drawPending();
       return;
     }
     this.raf = win.requestAnimationFrame(() => {
       this.raf = 0;
-      this.draw();
+      this.drawPending();
     });
   }
 
@@ -555,7 +604,7 @@ export class Heatmap {
     }
     if (hover?.[0] !== this.hover?.[0] || hover?.[1] !== this.hover?.[1]) {
       this.hover = hover;
-      this.schedule();
+      this.schedule('overlay');
     }
   }
 
@@ -621,7 +670,7 @@ export class Heatmap {
     this.hideTip();
     if (this.hover) {
       this.hover = null;
-      this.schedule();
+      this.schedule('overlay');
     }
   };
 

@@ -5,9 +5,9 @@
 import { DARK, LIGHT } from '../../renderers/src/core/theme';
 import { decodeTensor, toNumbers } from '../../renderers/src/core/tensor';
 import { Heatmap } from '../../renderers/src/confusion/heatmap';
-import { classOrder } from '../../renderers/src/confusion/order';
+import { classOrder, type OrderKind } from '../../renderers/src/confusion/order';
 import { topConfused } from '../../renderers/src/confusion/pairs';
-import { normalized, parseConfusion } from '../../renderers/src/confusion/parse';
+import { normalized, parseConfusion, type Normalize } from '../../renderers/src/confusion/parse';
 import type { ConfusionPayload } from '../../renderers/src/generated/confusion';
 
 interface PlotlyLike {
@@ -216,6 +216,68 @@ const bench = {
     if (at) h.hoverAt(at.x, at.y);
     h.draw();
     return h.visibleRange();
+  },
+
+  /**
+   * A variant for the screenshots (not timed): normalisation, log scale, a difference against a perturbed copy
+   * (diverging), order, highlight and selection, then zoomed onto a cell with the hover on it.
+   */
+  oursVariant(o: {
+    mode?: Normalize;
+    scale?: 'linear' | 'log';
+    diverging?: boolean;
+    order?: OrderKind;
+    focus?: [number, number] | null;
+    highlight?: number | null;
+  }) {
+    const h = heatmap as Heatmap;
+    const c = parseConfusion(JSON.parse(window.confusionBenchText) as ConfusionPayload);
+    const n = c.n;
+    const mode = o.mode ?? 'none';
+    let shown = normalized(c.values, n, mode);
+    if (o.diverging) {
+      const other = c.values.map((v, k) => Math.round(v * (1 + 0.6 * Math.sin(k * 0.37))));
+      const b = normalized(other, n, mode);
+      shown = shown.map((v, k) => v - b[k]);
+    }
+    h.setData({
+      n,
+      labels: c.labels,
+      shown,
+      raw: c.values,
+      integer: c.integer,
+      mode,
+      order: classOrder(o.order ?? 'label', c.values, n),
+      scale: o.scale ?? 'linear',
+      diverging: Boolean(o.diverging),
+      highlight: o.highlight ?? null,
+      selected: o.focus ?? null,
+      axisTitles: c.axisTitles,
+    });
+    if (o.focus) {
+      h.focusCell(o.focus[0], o.focus[1]);
+      const at = h.cellCentre(o.focus[0], o.focus[1]);
+      if (at) h.hoverAt(at.x, at.y);
+    } else h.resetZoom();
+    h.draw();
+    return h.visibleRange();
+  },
+
+  /** The SVG export shown as an image on the page (for the screenshot), and its size in characters. */
+  async oursSvg() {
+    const h = heatmap as Heatmap;
+    const svg = h.toSVG();
+    const img = new Image();
+    img.src = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    await img.decode();
+    (box as HTMLDivElement).replaceChildren(img);
+    const png = h.toCanvas(1).toDataURL('image/png').length;
+    return {
+      chars: svg.length,
+      images: (svg.match(/<image /g) ?? []).length,
+      rects: (svg.match(/<rect /g) ?? []).length,
+      png,
+    };
   },
 
   oursDispose() {

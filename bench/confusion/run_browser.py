@@ -136,6 +136,23 @@ def run_ours(pw: Any, url: str, n: int, text: str, rounds: int, frames: int, sho
             page.screenshot(path=str(screenshot(f"confusion-heatmap-{n}-highlight-log")), full_page=True)
             page.evaluate("w => window.confusionBench.oursFirstPaint(w, 'dark', 'cluster')", WIDTH)
             page.screenshot(path=str(screenshot(f"confusion-heatmap-{n}-dark-cluster")), full_page=True)
+            mid = [n // 2 + 3, n // 2 + 3]
+            variants = {
+                "dark-recall-zoomed": {"mode": "true", "focus": mid},
+                "dark-difference": {"mode": "true", "diverging": True},
+                "dark-difference-zoomed": {"mode": "true", "diverging": True, "focus": mid},
+            }
+            for name, v in variants.items():
+                page.evaluate("v => window.confusionBench.oursVariant(v)", v)
+                page.screenshot(path=str(screenshot(f"confusion-heatmap-{n}-{name}")), full_page=True)
+            page.evaluate("w => window.confusionBench.oursFirstPaint(w, 'light')", WIDTH)
+            page.evaluate("v => window.confusionBench.oursVariant(v)", {"mode": "none", "diverging": True})
+            svg = page.evaluate("() => window.confusionBench.oursSvg()")
+            page.screenshot(path=str(screenshot(f"confusion-heatmap-{n}-svg-export")), full_page=True)
+            print(
+                f"  (screenshots: SVG export {svg['chars'] / 1e3:.0f}k characters, {svg['images']} image, "
+                f"{svg['rects']} rects; PNG export {svg['png'] / 1e3:.0f}k characters as a data URL)"
+            )
         errors = page.bench_errors
     finally:
         browser.close()

@@ -233,9 +233,18 @@ function drawCellText(
       const v = s.shown[row + s.order[p]];
       if (v === 0 || Number.isNaN(v)) continue; // empty cells stay empty; the hover tells
       const text = formatCell(v, s.mode, s.integer, s.scale.diverging);
-      if (ctx.measureText(text).width > cs - 4) continue;
+      const w = ctx.measureText(text).width;
       ctx.fillStyle = s.textColors[s.idx[q * n + p]];
+      if (w <= cs - 4) {
+        ctx.fillText(text, X(p) + cs / 2, Y(q) + cs / 2);
+        continue;
+      }
+      // a little too wide: a smaller font, down to 8 px; else the cell stays empty (the hover tells)
+      const small = Math.floor((px * (cs - 4)) / w);
+      if (small < 8) continue;
+      ctx.font = font(theme, small);
       ctx.fillText(text, X(p) + cs / 2, Y(q) + cs / 2);
+      ctx.font = font(theme, px);
     }
   }
 }

@@ -413,6 +413,69 @@ describe('Heatmap', () => {
     expect(h.element.dataset.zoom).toBe('1.000');
   });
 
+  it('recolours only when the values, order or scale change, not for a highlight or a selection', () => {
+    // JSDOM has no ImageData: a stand-in lets the bitmap be built (into the recording context)
+    const G = globalThis as { ImageData?: unknown };
+    const had = G.ImageData;
+    G.ImageData = class {
+      constructor(
+        public data: Uint8ClampedArray,
+        public width: number,
+        public height: number,
+      ) {}
+    };
+    try {
+      const d = data(50);
+      const h = mount(d);
+      const puts = (): Call[] => calls.filter((c) => c.name === 'putImageData');
+      expect(puts().length).toBeGreaterThanOrEqual(2); // the matrix and the colour bar
+      calls.length = 0;
+      h.setData({ ...d, highlight: 3, selected: [3, 4] });
+      expect(puts()).toHaveLength(0);
+      expect(calls.filter((c) => c.name === 'drawImage').length).toBeGreaterThan(0);
+      h.setData({ ...d, order: classOrder('support', d.raw, 50) });
+      expect(puts().length).toBeGreaterThanOrEqual(2);
+      calls.length = 0;
+      h.setData({ ...d, scale: 'log' });
+      expect(puts().length).toBeGreaterThanOrEqual(2);
+    } finally {
+      G.ImageData = had;
+    }
+  });
+
+  it('follows its container width (ResizeObserver), keeping the zoom', () => {
+    const G = globalThis as { ResizeObserver?: unknown };
+    const had = G.ResizeObserver;
+    let fire = (): void => undefined;
+    G.ResizeObserver = class {
+      constructor(cb: () => void) {
+        fire = cb;
+      }
+      observe(): void {}
+      disconnect(): void {}
+    };
+    try {
+      const h = mount(data(100));
+      const canvas = h.element.querySelector('canvas') as HTMLCanvasElement;
+      expect(canvas.style.width).toBe('640px');
+      h.zoomBy(2);
+      Object.defineProperty(h.element, 'clientWidth', { configurable: true, get: () => 1000 });
+      fire();
+      expect(canvas.style.width).toBe('1000px');
+      expect(Number(h.element.dataset.zoom)).toBeCloseTo(2);
+      h.dispose();
+    } finally {
+      G.ResizeObserver = had;
+    }
+  });
+
+  it('an empty matrix draws without throwing', () => {
+    const h = mount(data(0));
+    expect(h.element.dataset.n).toBe('0');
+    expect(h.cellAt(300, 300)).toBeNull();
+    expect(h.toSVG()).toContain('<svg');
+  });
+
   it('highlight dims all but the class row and column; the selected cell is outlined', () => {
     const h = mount(data(10, { highlight: 3, selected: [3, 4] }));
     const dims = calls.filter((c) => c.name === 'fillRect');

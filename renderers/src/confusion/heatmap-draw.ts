@@ -72,7 +72,7 @@ export interface Scene {
   cursor: [number, number] | null;
   hover: [number, number] | null;
   axisTitles: { true: string; pred: string };
-  /** truncated label cache, keyed by font size and class */
+  /** truncated labels, keyed by font size, width, weight and class */
   labelCache: Map<string, string>;
   /** draw the hover and keyboard-cursor outlines (false for export; on screen they go on the overlay) */
   interactive: boolean;
@@ -264,7 +264,7 @@ function drawLabels(
   const emph = new Set<number>();
   if (s.highlight !== null) emph.add(s.highlight);
   const text = (p: number, on: boolean): string => {
-    const key = `${fpx}|${maxW}|${on ? 'b' : ''}|${p}`;
+    const key = `${fpx}|${maxW}|${on ? 'b' : ''}|${s.order[p]}`;
     let t = s.labelCache.get(key);
     if (t === undefined) {
       ctx.font = font(theme, fpx, on ? 'bold' : '');

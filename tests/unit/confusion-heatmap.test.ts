@@ -13,8 +13,10 @@ import { cellIndices, poolIndices, indexPixels } from '../../renderers/src/confu
 import {
   cellAtPlot,
   centreOn,
+  arrowMove,
   clampView,
   computeLayout,
+  ensureVisible,
   fullView,
   labelStep,
   panBy,
@@ -164,6 +166,16 @@ describe('geometry', () => {
     expect(cellAtPlot(v, 599, 61, n, size)).toEqual([201, 109]);
     expect(cellAtPlot(v, -1, 10, n, size)).toBeNull();
     expect(cellAtPlot(v, 10, 600, n, size)).toBeNull();
+  });
+
+  it('arrow keys move within the matrix; the view follows the least', () => {
+    expect(arrowMove('ArrowDown', [5, 5], 1, 10)).toEqual([6, 5]);
+    expect(arrowMove('ArrowLeft', [5, 0], 1, 10)).toEqual([5, 0]);
+    expect(arrowMove('ArrowRight', [5, 5], 10, 10)).toEqual([5, 9]);
+    expect(arrowMove('a', [5, 5], 1, 10)).toBeNull();
+    const v = { x0: 100, y0: 100, span: 10 };
+    expect(ensureVisible(v, [105, 105], n, size)).toEqual(v);
+    expect(ensureVisible(v, [110, 99], n, size)).toEqual({ x0: 99, y0: 101, span: 10 });
   });
 
   it('visible cells include partly visible ones', () => {

@@ -144,3 +144,24 @@ export function poolFactor(span: number, plotDevicePx: number): number {
   const px = Math.max(1, plotDevicePx);
   return span <= px ? 1 : Math.ceil(span / px);
 }
+
+const ARROWS: Record<string, [number, number]> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+};
+
+/** The display cell an arrow key moves to from c (by `step`, clamped to the matrix), or null for another key. */
+export function arrowMove(key: string, c: [number, number], step: number, n: number): [number, number] | null {
+  const m = ARROWS[key];
+  if (!m) return null;
+  const clamp = (x: number): number => Math.max(0, Math.min(n - 1, x));
+  return [clamp(c[0] + m[0] * step), clamp(c[1] + m[1] * step)];
+}
+
+/** The viewport panned the least so that display cell c = [row, column] is inside it. */
+export function ensureVisible(v: Viewport, c: [number, number], n: number, plotSize: number): Viewport {
+  const fit = (lo: number, i: number): number => (i < lo ? i : i + 1 > lo + v.span ? i + 1 - v.span : lo);
+  return clampView({ x0: fit(v.x0, c[1]), y0: fit(v.y0, c[0]), span: v.span }, n, plotSize);
+}

@@ -4,21 +4,17 @@
 // bar, highlight of a class, the selected cell, keyboard selection. Device-pixel-ratio aware; follows its container's
 // width. Automation: element.dataset (n, zoom, x0, y0, span), `element.mvHeatmap` (this), cellAt(), visibleRange().
 import type { Theme } from '../core/types.js';
-import { colorTable, textColors, valueScale, formatValue, type ValueScale } from './colors.js';
-import {
-  barPixels,
-  cellIndices,
-  drawOverlay,
-  drawScene,
-  indexPixels,
-  poolIndices,
-  type Scene,
-} from './heatmap-draw.js';
+import { valueScale, type ValueScale } from './colors.js';
+import { cellIndices, drawOverlay, drawScene, type Scene } from './heatmap-draw.js';
+import { MatrixImages, makeCanvas } from './heatmap-images.js';
+import { Tooltip, ZoomButtons, cellTooltip, marginals } from './heatmap-chrome.js';
 import {
   cellAtPlot,
   cellPx,
+  arrowMove,
   centreOn,
   clampView,
+  ensureVisible,
   computeLayout,
   fullView,
   panBy,
@@ -58,27 +54,6 @@ export type Hit = { kind: 'cell'; row: number; col: number } | { kind: 'label'; 
 
 const ZOOM_STEP = 1.6;
 
-function makeCanvas(doc: Document, w: number, h: number): HTMLCanvasElement {
-  const c = doc.createElement('canvas');
-  c.width = w;
-  c.height = h;
-  return c;
-}
-
-function imageCanvas(
-  doc: Document,
-  px: Uint8ClampedArray<ArrayBuffer>,
-  w: number,
-  h: number,
-): HTMLCanvasElement | null {
-  const c = makeCanvas(doc, w, h);
-  const ctx = c.getContext('2d');
-  const View = doc.defaultView as (Window & typeof globalThis) | null;
-  if (!ctx || !View?.ImageData) return null;
-  ctx.putImageData(new View.ImageData(px, w, h), 0, 0);
-  return c;
-}
-
 export class Heatmap {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
@@ -88,21 +63,15 @@ export class Heatmap {
   private readonly octx: CanvasRenderingContext2D | null;
   /** what the next animation frame redraws */
   private pending: 'none' | 'overlay' | 'full' = 'none';
-  private readonly tip: HTMLDivElement;
-  private readonly buttons: HTMLButtonElement[] = [];
-  private readonly zoomBar: HTMLDivElement;
+  private readonly tip: Tooltip;
+  private readonly zoomBar: ZoomButtons;
   private readonly doc: Document;
   private data: HeatmapData | null = null;
   private pos: Int32Array = new Int32Array(0);
-  private rowSum = new Float64Array(0);
-  private colSum = new Float64Array(0);
+  private rowSum: Float64Array = new Float64Array(0);
+  private colSum: Float64Array = new Float64Array(0);
   private scaleMap: ValueScale = valueScale([], 'linear', false);
-  private lut: Uint8ClampedArray = new Uint8ClampedArray(1024);
-  private txt: string[] = [];
-  private idx: Uint8Array = new Uint8Array(0);
-  private bitmap: HTMLCanvasElement | null = null;
-  private pooled = new Map<number, HTMLCanvasElement | null>();
-  private bar: HTMLCanvasElement | null = null;
+  private readonly images: MatrixImages;
   private labelMax = 60;
   private labelsRef: string[] | null = null;
   private readonly labelCache = new Map<string, string>();
@@ -143,30 +112,15 @@ export class Heatmap {
     this.overlay.className = 'mv-Heatmap-overlay';
     this.overlay.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;';
     this.octx = this.overlay.getContext('2d');
-    const bar = doc.createElement('div');
-    bar.className = 'mv-Heatmap-zoom';
-    bar.style.cssText = 'position:absolute;top:2px;display:flex;gap:2px;transform:translateX(-100%);';
-    this.zoomBar = bar;
-    for (const [text, title, fn] of [
-      ['+', 'Zoom in', () => this.zoomBy(ZOOM_STEP)],
-      ['−', 'Zoom out', () => this.zoomBy(1 / ZOOM_STEP)],
-      ['Reset', 'Show the whole matrix', () => this.resetZoom()],
-    ] as [string, string, () => void][]) {
-      const b = doc.createElement('button');
-      b.type = 'button';
-      b.textContent = text;
-      b.title = title;
-      b.setAttribute('aria-label', title);
-      b.addEventListener('click', fn);
-      this.buttons.push(b);
-      bar.appendChild(b);
-    }
-    this.tip = doc.createElement('div');
-    this.tip.className = 'mv-Heatmap-tip';
-    this.tip.setAttribute('role', 'tooltip');
-    this.tip.setAttribute('aria-live', 'polite'); // keyboard moves read the cell out
-    this.tip.hidden = true;
-    el.append(canvas, this.overlay, bar, this.tip);
+    this.zoomBar = new ZoomButtons(
+      doc,
+      () => this.zoomBy(ZOOM_STEP),
+      () => this.zoomBy(1 / ZOOM_STEP),
+      () => this.resetZoom(),
+    );
+    this.tip = new Tooltip(doc);
+    this.images = new MatrixImages(doc);
+    el.append(canvas, this.overlay, this.zoomBar.el, this.tip.el);
     this.styleChrome();
     this.layout = computeLayout(640, 1, 60);
     canvas.addEventListener('wheel', this.onWheel, { passive: false });
@@ -197,18 +151,7 @@ export class Heatmap {
     this.data = d;
     const n = d.n;
     if (!prev || prev.order !== d.order) this.pos = positions(d.order);
-    if (!prev || prev.raw !== d.raw) {
-      this.rowSum = new Float64Array(n);
-      this.colSum = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const v = d.raw[i * n + j];
-          if (!Number.isFinite(v)) continue;
-          this.rowSum[i] += v;
-          this.colSum[j] += v;
-        }
-      }
-    }
+    if (!prev || prev.raw !== d.raw) ({ rows: this.rowSum, cols: this.colSum } = marginals(d.raw, n));
     if (d.labels !== this.labelsRef) {
       this.labelsRef = d.labels;
       this.labelCache.clear();
@@ -223,8 +166,7 @@ export class Heatmap {
       prev.n !== d.n;
     if (recolour) {
       this.scaleMap = valueScale(d.shown, d.scale, d.diverging);
-      this.idx = cellIndices(d.shown, d.order, n, this.scaleMap);
-      this.paint();
+      this.paint(cellIndices(d.shown, d.order, n, this.scaleMap));
     }
     if (!same) {
       this.view = fullView(n);
@@ -241,7 +183,7 @@ export class Heatmap {
     this.styleChrome();
     if (this.data) {
       this.labelMax = this.measureLabels(this.data.labels);
-      this.paint();
+      this.paint(this.images.idx);
       this.relayout(true);
     }
   }
@@ -326,9 +268,9 @@ export class Heatmap {
     const d = this.data;
     if (!d) return '<svg xmlns="http://www.w3.org/2000/svg"/>';
     let png: string | undefined;
-    if (d.n > SVG_RECT_MAX && this.bitmap) {
+    if (d.n > SVG_RECT_MAX && this.images.bitmap) {
       try {
-        png = this.bitmap.toDataURL('image/png');
+        png = this.images.bitmap.toDataURL('image/png');
       } catch {
         png = undefined;
       }
@@ -339,9 +281,9 @@ export class Heatmap {
       labels: d.labels,
       order: d.order,
       shown: d.shown,
-      idx: this.idx,
-      lut: this.lut,
-      textColors: this.txt,
+      idx: this.images.idx,
+      lut: this.images.lut,
+      textColors: this.images.text,
       mode: d.mode,
       integer: d.integer,
       scale: this.scaleMap,
@@ -363,11 +305,8 @@ export class Heatmap {
     this.resize?.disconnect();
     if (this.raf) this.doc.defaultView?.cancelAnimationFrame(this.raf);
     this.raf = 0;
-    for (const b of [this.bitmap, this.bar, ...this.pooled.values(), this.canvas, this.overlay]) {
-      if (b) b.width = b.height = 0;
-    }
-    this.bitmap = null;
-    this.pooled.clear();
+    this.images.release();
+    for (const c of [this.canvas, this.overlay]) c.width = c.height = 0;
     this.data = null;
     this.element.replaceChildren();
     delete (this.element as HTMLElement & { mvHeatmap?: Heatmap }).mvHeatmap;
@@ -422,15 +361,7 @@ export class Heatmap {
   private scene(view: Viewport, plotDevicePx: number, interactive: boolean): Scene {
     const d = this.data as HeatmapData;
     const f = poolFactor(view.span, plotDevicePx);
-    let pooled: Scene['pooled'] = null;
-    if (f > 1) {
-      if (!this.pooled.has(f)) {
-        const p = poolIndices(this.idx, d.n, f, d.diverging);
-        this.pooled.set(f, imageCanvas(this.doc, indexPixels(p.idx, this.lut), p.w, p.w));
-      }
-      const image = this.pooled.get(f);
-      if (image) pooled = { image, f };
-    }
+    const image = f > 1 ? this.images.pooledBy(f) : null;
     return {
       layout: this.layout,
       view,
@@ -439,14 +370,14 @@ export class Heatmap {
       labels: d.labels,
       order: d.order,
       shown: d.shown,
-      idx: this.idx,
+      idx: this.images.idx,
       mode: d.mode,
       integer: d.integer,
       scale: this.scaleMap,
-      textColors: this.txt,
-      image: this.bitmap,
-      pooled,
-      bar: this.bar,
+      textColors: this.images.text,
+      image: this.images.bitmap,
+      pooled: image ? { image, f } : null,
+      bar: this.images.bar,
       highlight: d.highlight === null ? null : this.pos[d.highlight],
       selected: d.selected ? [this.pos[d.selected[0]], this.pos[d.selected[1]]] : null,
       cursor: this.cursor,
@@ -457,16 +388,11 @@ export class Heatmap {
     };
   }
 
-  /** Colour table, bitmap and colour bar for the current data, scale and theme. */
-  private paint(): void {
+  /** Colour table, bitmap and colour bar for these colour indices and the theme. */
+  private paint(idx: Uint8Array): void {
     const d = this.data as HeatmapData;
-    this.lut = colorTable(this.theme, d.diverging);
-    this.txt = textColors(this.lut);
-    for (const c of this.pooled.values()) if (c) c.width = c.height = 0;
-    this.pooled.clear();
-    if (this.bitmap) this.bitmap.width = this.bitmap.height = 0;
-    this.bitmap = this.ctx && d.n > 0 ? imageCanvas(this.doc, indexPixels(this.idx, this.lut), d.n, d.n) : null;
-    this.bar = this.ctx ? imageCanvas(this.doc, barPixels(this.lut), 1, 256) : null;
+    if (this.ctx) this.images.paint(idx, d.n, this.theme, d.diverging);
+    else this.images.idx = idx;
   }
 
   private measureWidth(): number {
@@ -486,7 +412,7 @@ export class Heatmap {
     if (old.plotSize !== this.layout.plotSize) this.labelCache.clear();
     const dpr = this.dpr();
     const L = this.layout;
-    this.zoomBar.style.left = `${L.plotX + L.plotSize}px`;
+    this.zoomBar.place(L.plotX + L.plotSize);
     this.canvas.style.width = `${L.width}px`;
     this.canvas.style.height = `${L.height}px`;
     this.canvas.width = this.overlay.width = Math.round(L.width * dpr);
@@ -507,15 +433,8 @@ export class Heatmap {
 
   private styleChrome(): void {
     const t = this.theme;
-    this.tip.style.cssText =
-      `position:absolute;pointer-events:none;z-index:10;white-space:pre;padding:4px 6px;border-radius:3px;` +
-      `font:${t.fontSize - 1}px ${t.fontFamily};color:${t.foreground};background:${t.background};` +
-      `border:1px solid ${t.border};box-shadow:0 1px 4px rgba(0,0,0,.25);font-variant-numeric:tabular-nums;`;
-    for (const b of this.buttons) {
-      b.style.cssText =
-        `font:${t.fontSize - 1}px ${t.fontFamily};color:${t.foreground};background:${t.background};` +
-        `border:1px solid ${t.border};border-radius:3px;padding:0 6px;min-width:22px;cursor:pointer;`;
-    }
+    this.tip.style(t);
+    this.zoomBar.style(t);
   }
 
   /** Redraw at the next animation frame: everything, or only the hover overlay. */
@@ -561,40 +480,15 @@ export class Heatmap {
 
   /** The tooltip text for a cell (class indices). */
   cellText(row: number, col: number): string {
-    const d = this.data as HeatmapData;
-    const n = d.n;
-    const v = d.raw[row * n + col];
-    const count = formatValue(v, 'none', d.integer);
-    const pct = (x: number, total: number): string => (total > 0 ? formatValue(x / total, 'all', false) : '—');
-    const lines = [
-      `true: ${d.labels[row] ?? row}`,
-      `predicted: ${d.labels[col] ?? col}`,
-      `count: ${count}`,
-      `row %: ${pct(v, this.rowSum[row])} of true (recall share)`,
-      `column %: ${pct(v, this.colSum[col])} of predicted (precision share)`,
-    ];
-    if (d.diverging) lines.push(`difference: ${formatValue(d.shown[row * n + col], d.mode, d.integer, true)}`);
-    else if (d.mode !== 'none' && d.mode !== 'true' && d.mode !== 'pred') {
-      lines.push(`shown: ${formatValue(d.shown[row * n + col], d.mode, d.integer)}`);
-    }
-    return lines.join('\n');
+    return cellTooltip(this.data as HeatmapData, this.rowSum, this.colSum, row, col);
   }
 
   private showTip(text: string, x: number, y: number): void {
-    const tip = this.tip;
-    tip.textContent = text;
-    tip.hidden = false;
-    const w = tip.offsetWidth || 220;
-    const h = tip.offsetHeight || 90;
-    const W = this.element.clientWidth || this.layout.width;
-    const left = x + 14 + w > W ? Math.max(0, x - 14 - w) : x + 14;
-    const top = y + 14 + h > this.layout.height ? Math.max(0, y - 14 - h) : y + 14;
-    tip.style.left = `${left}px`;
-    tip.style.top = `${top}px`;
+    this.tip.show(text, x, y, this.element.clientWidth || this.layout.width, this.layout.height);
   }
 
   private hideTip(): void {
-    this.tip.hidden = true;
+    this.tip.hide();
   }
 
   private onHover(clientX: number, clientY: number): void {
@@ -696,23 +590,12 @@ export class Heatmap {
     const d = this.data;
     if (!d) return;
     const n = d.n;
-    const moves: Record<string, [number, number]> = {
-      ArrowUp: [-1, 0],
-      ArrowDown: [1, 0],
-      ArrowLeft: [0, -1],
-      ArrowRight: [0, 1],
-    };
-    const m = moves[e.key];
-    if (m) {
+    const c = this.cursor ?? (d.highlight !== null ? [this.pos[d.highlight], this.pos[d.highlight]] : [0, 0]);
+    const next = arrowMove(e.key, c, e.shiftKey ? 10 : 1, n);
+    if (next) {
       e.preventDefault();
-      const c = this.cursor ?? (d.highlight !== null ? [this.pos[d.highlight], this.pos[d.highlight]] : [0, 0]);
-      const step = e.shiftKey ? 10 : 1;
-      const next: [number, number] = [
-        Math.max(0, Math.min(n - 1, c[0] + m[0] * step)),
-        Math.max(0, Math.min(n - 1, c[1] + m[1] * step)),
-      ];
       this.cursor = next;
-      this.ensureVisible(next);
+      this.view = ensureVisible(this.view, next, n, this.layout.plotSize);
       this.draw();
       const L = this.layout;
       const cs = cellPx(this.view, L.plotSize);
@@ -737,15 +620,4 @@ export class Heatmap {
       this.hideTip();
     }
   };
-
-  /** Pan the least so that display cell c is inside the view. */
-  private ensureVisible(c: [number, number]): void {
-    const v = this.view;
-    const fit = (lo: number, i: number): number => (i < lo ? i : i + 1 > lo + v.span ? i + 1 - v.span : lo);
-    this.view = clampView(
-      { x0: fit(v.x0, c[1]), y0: fit(v.y0, c[0]), span: v.span },
-      this.data?.n ?? 0,
-      this.layout.plotSize,
-    );
-  }
 }

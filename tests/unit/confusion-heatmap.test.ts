@@ -444,7 +444,14 @@ describe('Heatmap', () => {
       calls.length = 0;
       h.setData({ ...d, highlight: 3, selected: [3, 4] });
       expect(puts()).toHaveLength(0);
-      expect(calls.filter((c) => c.name === 'drawImage').length).toBeGreaterThan(0);
+      expect(calls.filter((c) => c.name === 'drawImage').length).toBeGreaterThan(0); // redrawn all the same
+      h.setData({ ...d, shown: d.shown.slice(), highlight: 4 }); // a copy with equal values
+      expect(puts()).toHaveLength(0);
+      const changed = d.shown.slice();
+      changed[7] += 1;
+      h.setData({ ...d, shown: changed });
+      expect(puts().length).toBeGreaterThanOrEqual(2);
+      calls.length = 0;
       h.setData({ ...d, order: classOrder('support', d.raw, 50) });
       expect(puts().length).toBeGreaterThanOrEqual(2);
       calls.length = 0;

@@ -349,6 +349,7 @@ describe('Heatmap', () => {
     expect(tip.textContent).toContain('count: 5');
     expect(tip.textContent).toContain('row %: 9.1%'); // 5 of 55
     expect(tip.textContent).toContain('column %: 9.1%'); // 5 of 55
+    expect(h.element.querySelector('[aria-live]')?.textContent).toBe(''); // a hover is not announced
     pointer(h, 'pointerdown', c.x, c.y);
     pointer(h, 'pointerup', c.x, c.y);
     expect(cells).toEqual([[0, 1]]);
@@ -414,6 +415,11 @@ describe('Heatmap', () => {
     key('ArrowRight'); // clamped at the edge
     key('Enter');
     expect(cells[1]).toEqual([1, 4]);
+    // the moved-to cell is said to screen readers; a mouse hover is not
+    const live = h.element.querySelector('[aria-live]') as HTMLElement;
+    expect(live.textContent).toBe(
+      'true: class 1; predicted: class 4; count: 0; row %: 0% of true (recall share); column %: 0% of predicted (precision share)',
+    );
   });
 
   it('keeps the zoom across updates of the same size, resets it for a new size', () => {

@@ -39,12 +39,18 @@ export function cellTooltip(d: HeatmapData, rows: Float64Array, cols: Float64Arr
 
 export class Tooltip {
   readonly el: HTMLDivElement;
+  /** visually hidden; a keyboard move writes the cell here for screen readers (a mouse hover does not) */
+  readonly live: HTMLDivElement;
 
   constructor(doc: Document) {
+    this.live = doc.createElement('div');
+    this.live.className = 'mv-Heatmap-live';
+    this.live.setAttribute('aria-live', 'polite');
+    this.live.style.cssText =
+      'position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;';
     this.el = doc.createElement('div');
     this.el.className = 'mv-Heatmap-tip';
     this.el.setAttribute('role', 'tooltip');
-    this.el.setAttribute('aria-live', 'polite'); // keyboard moves read the cell out
     this.el.hidden = true;
   }
 
@@ -70,6 +76,11 @@ export class Tooltip {
 
   hide(): void {
     this.el.hidden = true;
+  }
+
+  /** Says `text` to screen readers (one line). */
+  announce(text: string): void {
+    this.live.textContent = text.replace(/\n/g, '; ');
   }
 }
 

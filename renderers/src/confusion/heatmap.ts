@@ -128,7 +128,7 @@ export class Heatmap {
     );
     this.tip = new Tooltip(doc);
     this.images = new MatrixImages(doc);
-    el.append(canvas, this.overlay, this.zoomBar.el, this.tip.el);
+    el.append(canvas, this.overlay, this.zoomBar.el, this.tip.el, this.tip.live);
     this.styleChrome();
     this.layout = computeLayout(640, 1, 60);
     canvas.addEventListener('wheel', this.onWheel, { passive: false });
@@ -608,11 +608,9 @@ export class Heatmap {
       this.draw();
       const L = this.layout;
       const cs = cellPx(this.view, L.plotSize);
-      this.showTip(
-        this.cellText(d.order[next[0]], d.order[next[1]]),
-        L.plotX + (next[1] - this.view.x0 + 1) * cs,
-        L.plotY + (next[0] - this.view.y0 + 1) * cs,
-      );
+      const text = this.cellText(d.order[next[0]], d.order[next[1]]);
+      this.showTip(text, L.plotX + (next[1] - this.view.x0 + 1) * cs, L.plotY + (next[0] - this.view.y0 + 1) * cs);
+      this.tip.announce(text);
     } else if ((e.key === 'Enter' || e.key === ' ') && this.cursor) {
       e.preventDefault();
       this.callbacks.onCellClick(d.order[this.cursor[0]], d.order[this.cursor[1]]);

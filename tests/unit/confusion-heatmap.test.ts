@@ -530,6 +530,8 @@ describe('SVG export', () => {
     const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
     expect(doc.querySelector('parsererror')).toBeNull();
     expect([...doc.querySelectorAll('title')].map((t) => t.textContent)).toContain('<script>x</script>');
+    // an export ends after the colour bar's ticks, not at the output's full width
+    expect(Number(doc.documentElement.getAttribute('width'))).toBeLessThan(640);
   });
 
   it('above the rect limit the matrix is one embedded image', () => {

@@ -16,15 +16,15 @@ export interface Layout {
 
 export const TITLE_ROOM = 20;
 const BAR_ROOM = 76; // gap + bar + tick labels
-const TOP = 30; // room for the zoom buttons above the plot
+const TOP = 30; // room for the zoom buttons above the plot (exports pass less)
 
 /** The layout for a canvas `width` wide; `labelMax` is the widest label's width (capped here). */
-export function computeLayout(width: number, n: number, labelMax: number, maxPlot = 720): Layout {
+export function computeLayout(width: number, n: number, labelMax: number, maxPlot = 720, top = TOP): Layout {
   const labelWidth = Math.ceil(Math.min(labelMax, 150, Math.max(40, width * 0.18))) + 6;
   const room = width - TITLE_ROOM - labelWidth - BAR_ROOM;
   const plotSize = Math.floor(Math.max(80, Math.min(room, maxPlot, Math.max(240, n * 72))));
   const plotX = TITLE_ROOM + labelWidth;
-  const plotY = TOP;
+  const plotY = top;
   return {
     width,
     height: plotY + plotSize + labelWidth + TITLE_ROOM + 4,

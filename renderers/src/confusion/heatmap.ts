@@ -263,13 +263,19 @@ export class Heatmap {
     this.onHover(clientX, clientY);
   }
 
+  /** The layout of an export: the whole matrix, no room for the zoom buttons, no blank beyond the colour bar. */
+  private exportLayout(): Layout {
+    const L = computeLayout(this.layout.width, this.data?.n ?? 0, this.labelMax, 720, 10);
+    return { ...L, width: Math.min(L.width, L.barX + L.barWidth + 64) };
+  }
+
   toCanvas(scale = 2): HTMLCanvasElement {
-    const L = this.layout;
+    const L = this.exportLayout();
     const c = makeCanvas(this.doc, Math.round(L.width * scale), Math.round(L.height * scale));
     const ctx = c.getContext('2d');
     if (!ctx || !this.data) return c;
     ctx.scale(scale, scale);
-    drawScene(ctx, this.scene(fullView(this.data.n), L.plotSize * scale, false));
+    drawScene(ctx, { ...this.scene(fullView(this.data.n), L.plotSize * scale, false), layout: L });
     return c;
   }
 
@@ -285,7 +291,7 @@ export class Heatmap {
       }
     }
     return matrixSVG({
-      layout: this.layout,
+      layout: this.exportLayout(),
       n: d.n,
       labels: d.labels,
       order: d.order,

@@ -353,6 +353,12 @@ describe('Heatmap', () => {
     pointer(h, 'pointerdown', c.x, c.y);
     pointer(h, 'pointerup', c.x, c.y);
     expect(cells).toEqual([[0, 1]]);
+    // new data under a still pointer: the open tooltip says the new numbers
+    const raw = d.raw.slice();
+    raw[0 * 4 + 1] = 7;
+    h.setData({ ...d, raw, shown: raw });
+    expect(tip.hidden).toBe(false);
+    expect(tip.textContent).toContain('count: 7');
     expect(vr.zoom).toBe(1);
   });
 

@@ -183,6 +183,10 @@ export class Heatmap {
       this.hover = null;
     }
     if (d.selected) this.cursor = [this.pos[d.selected[0]], this.pos[d.selected[1]]];
+    // an open tooltip follows the data under the pointer (new values, or another class there after a reorder)
+    if (this.hover && !this.tip.el.hidden)
+      this.tip.el.textContent = this.cellText(d.order[this.hover[0]], d.order[this.hover[1]]);
+    else this.hideTip();
     this.relayout(same);
   }
 

@@ -188,7 +188,20 @@ const bench = {
       flush(canvas);
       pan.push(performance.now() - t0);
     }
-    return { frameMs, pan, maxZoom: Math.max(...zooms), cellPx: h.visibleRange().cellPx };
+    // pan frames zoomed in so far that every cell has its number written (~40 px cells, ~300 numbers a frame)
+    const mid = Math.floor(h.visibleRange().row1 / 2);
+    h.resetZoom();
+    h.focusCell(mid, mid);
+    const textPan: number[] = [];
+    for (let i = 0; i < Math.min(count, 20); i++) {
+      await frame();
+      const t0 = performance.now();
+      h.panBy(i % 2 ? 30 : -30, 17);
+      flush(canvas);
+      textPan.push(performance.now() - t0);
+    }
+    const textCellPx = h.visibleRange().cellPx;
+    return { frameMs, pan, textPan, textCellPx, maxZoom: Math.max(...zooms), cellPx: h.visibleRange().cellPx };
   },
 
   /** Zoom into a cell until numbers are written in it (for the screenshot). */

@@ -241,7 +241,8 @@ def report(n: int, ours: dict[str, Any], anchor: dict[str, Any] | None, view: di
     )
     zoom_detail = (
         f"ours {spread(zm)} (zoomBy 1.25x about a point, up to {ours['zoom']['maxZoom']:.1f}x, redraw + readback); "
-        f"pan frames {spread(pan)}; {verdict(med(zm), 'zoom')}"
+        f"pan frames {spread(pan)}, with numbers in {ours['zoom']['textCellPx']:.0f} px cells "
+        f"{spread(ours['zoom']['textPan'])}; {verdict(med(zm), 'zoom')}"
     )
     if anchor:
         a_first = [r["ms"] for r in anchor["first"]]

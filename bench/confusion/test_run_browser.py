@@ -61,7 +61,14 @@ def fake_results() -> tuple[dict[str, Any], dict[str, Any]]:
         "orders": {"support": 10.0, "error": 3.0, "cluster": 40.0, "top20": 9.0},
         "hover": hover,
         "hover_zoomed": hover,
-        "zoom": {"frameMs": [2.0, 3.0], "pan": [2.0], "maxZoom": 30.0, "cellPx": 20},
+        "zoom": {
+            "frameMs": [2.0, 3.0],
+            "pan": [2.0],
+            "textPan": [4.0],
+            "textCellPx": 40,
+            "maxZoom": 30.0,
+            "cellPx": 20,
+        },
         "errors": [],
     }
     anchor = {

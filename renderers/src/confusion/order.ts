@@ -37,17 +37,19 @@ export function classOrder(kind: OrderKind, raw: Float64Array, n: number): Int32
  */
 export function clusterOrder(raw: Float64Array, n: number): Int32Array {
   const support = rowSums(raw, n);
+  const sim = (i: number, j: number): number => {
+    const a = support[i] > 0 ? raw[i * n + j] / support[i] : 0;
+    const b = support[j] > 0 ? raw[j * n + i] / support[j] : 0;
+    return (Number.isFinite(a) ? a : 0) + (Number.isFinite(b) ? b : 0);
+  };
   const S = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const a = support[i] > 0 ? raw[i * n + j] / support[i] : 0;
-      const b = support[j] > 0 ? raw[j * n + i] / support[j] : 0;
-      const s = (Number.isFinite(a) ? a : 0) + (Number.isFinite(b) ? b : 0);
+      const s = sim(i, j);
       S[i * n + j] = s;
       S[j * n + i] = s;
     }
   }
-  const orig = S.slice(); // the pairwise similarities, for orienting merges
   const size = new Int32Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
   // leaf sequences, kept as arrays (concatenation is O(n) per merge, O(n²) in all)
@@ -104,7 +106,7 @@ export function clusterOrder(raw: Float64Array, n: number): Int32Array {
     active[b] = 0;
     size[a] = na + nb;
     linked[a] += linked[b] + s;
-    seq[a] = orient(seq[a] as number[], seq[b] as number[], orig, n);
+    seq[a] = orient(seq[a] as number[], seq[b] as number[], sim);
     seq[b] = null;
     remaining--;
   }
@@ -120,16 +122,16 @@ export function clusterOrder(raw: Float64Array, n: number): Int32Array {
 }
 
 /** a ++ b with each possibly reversed, so that the most similar pair of ends meets. */
-function orient(a: number[], b: number[], S: Float64Array, n: number): number[] {
+function orient(a: number[], b: number[], sim: (i: number, j: number) => number): number[] {
   const a0 = a[0];
   const a1 = a[a.length - 1];
   const b0 = b[0];
   const b1 = b[b.length - 1];
   const options: [number, boolean, boolean][] = [
-    [S[a1 * n + b0], false, false],
-    [S[a1 * n + b1], false, true],
-    [S[a0 * n + b0], true, false],
-    [S[a0 * n + b1], true, true],
+    [sim(a1, b0), false, false],
+    [sim(a1, b1), false, true],
+    [sim(a0, b0), true, false],
+    [sim(a0, b1), true, true],
   ];
   let pick = options[0];
   for (const o of options) if (o[0] > pick[0]) pick = o;

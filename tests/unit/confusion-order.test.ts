@@ -118,6 +118,42 @@ describe('classOrder', () => {
     expect(o.join() === chain.join() || o.join() === [...chain].reverse().join()).toBe(true);
   });
 
+  it.each([1, 2, 3, 4, 5])(
+    'clustered: every cluster of a naive average linkage is contiguous (random matrix, seed %i)',
+    (seed) => {
+      const n = 14;
+      const rand = rng(100 + seed);
+      const m = Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 500 : 1 + rand() * 40));
+      // the reference: O(n³) greedy merging of the most similar pair, average linkage on the same similarity
+      const support = Array.from({ length: n }, (_, i) => m.slice(i * n, i * n + n).reduce((a, b) => a + b, 0));
+      const sim = (i: number, j: number): number => m[i * n + j] / support[i] + m[j * n + i] / support[j];
+      let clusters = Array.from({ length: n }, (_, i) => [i]);
+      const formed: number[][] = [];
+      const link = (a: number[], b: number[]): number => {
+        let t = 0;
+        for (const i of a) for (const j of b) t += sim(i, j);
+        return t / (a.length * b.length);
+      };
+      while (clusters.length > 1) {
+        let best = [-1, -1, -Infinity];
+        for (let x = 0; x < clusters.length; x++) {
+          for (let y = x + 1; y < clusters.length; y++) {
+            const l = link(clusters[x], clusters[y]);
+            if (l > best[2]) best = [x, y, l];
+          }
+        }
+        const merged = [...clusters[best[0]], ...clusters[best[1]]];
+        formed.push(merged);
+        clusters = clusters.filter((_, k) => k !== best[0] && k !== best[1]).concat([merged]);
+      }
+      const pos = positions(clusterOrder(m, n));
+      for (const c of formed) {
+        const ps = c.map((k) => pos[k]);
+        expect(Math.max(...ps) - Math.min(...ps) + 1).toBe(c.length);
+      }
+    },
+  );
+
   it('clustered: a diagonal matrix, NaN and empty classes give a permutation', () => {
     const n = 6;
     const m = new Float64Array(n * n);

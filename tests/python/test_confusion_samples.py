@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from modelviz import _png
-from modelviz.confusion._samples import TEXT_MAX, SampleSet, as_samples, select, texts, thumbnails
+from modelviz.confusion._samples import TEXT_MAX, SampleSet, as_samples, round_robin, select, texts, thumbnails
 from PIL import Image
 
 RNG = np.random.default_rng(3)
@@ -161,6 +161,29 @@ def test_the_byte_budget_is_respected_and_the_dropped_counted() -> None:
     assert all(pics) and dropped == 0
     pics, dropped = thumbnails(s, order, budget_bytes=0)
     assert pics == [""] * 6 and dropped == 6
+
+
+def test_round_robin_spends_a_small_budget_on_as_many_cells_as_it_can() -> None:
+    rows = np.array([1, 1, 1, 0, 0, 2, 0])
+    cols = np.array([0, 0, 0, 1, 1, 1, 0])
+    assert round_robin(rows, cols).tolist() == [0, 3, 5, 6, 1, 4, 2]
+    assert round_robin([], []).tolist() == []
+    a = np.zeros((7, 8, 8), dtype=np.uint8)  # all the same size
+    s = as_samples(a, 7)
+    one = len(thumbnails(s, [0])[0][0])
+    pics, dropped = thumbnails(s, np.arange(7), budget_bytes=4 * one, priority=round_robin(rows, cols))
+    assert [bool(p) for p in pics] == [True, False, False, True, False, True, True]
+    assert dropped == 3
+    with pytest.raises(ValueError, match="priority has 2 positions for 7 indices"):
+        thumbnails(s, np.arange(7), priority=[0, 1])
+
+
+def test_nested_lists_of_pixels_are_images() -> None:
+    s = as_samples([[[0, 255], [255, 0]], [[1, 2], [3, 4]]], 2)
+    assert s.kind == "image"
+    assert decode(thumbnails(s, [0])[0][0]).tolist() == [[0, 255], [255, 0]]
+    with pytest.raises(TypeError, match="nested lists of different shapes"):
+        as_samples([[[0, 1], [2]], [[1, 2], [3, 4]]], 2)
 
 
 def test_strings_are_texts_cut_at_300_characters() -> None:
@@ -336,6 +359,15 @@ def test_selection_equals_the_rule_on_random_data(with_conf: bool) -> None:
         assert all(t[i] >= 0 and p[i] >= 0 for i in kept)
         cells = np.bincount(t[got] * n + p[got], minlength=n * n)
         assert cells.max() <= per_cell
+
+
+def test_selection_with_many_classes_sorts_by_both_keys() -> None:
+    n = 70_000  # n² beyond 32 bits: the two-key sort
+    t = RNG.integers(0, 3, 500) * 30_000
+    p = np.where(RNG.random(500) < 0.5, t, RNG.integers(0, 3, 500) * 30_001)
+    conf = np.round(RNG.random(500), 1)
+    got = select(t, p, n, confidence=conf, per_cell=5)
+    assert got.tolist() == reference(t, p, n, conf, 5, 20000)
 
 
 def test_selection_of_nothing_and_bad_input() -> None:

@@ -96,8 +96,7 @@ def _float_scale(a: npt.NDArray[Any]) -> tuple[tuple[float, float], str]:
         return (0.0, 1.0), "boolean images are drawn black and white"
     if a.size == 0:
         return (0.0, 1.0), ""
-    with np.errstate(invalid="ignore"):
-        lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
+    lo, hi = float(a.min()), float(a.max())  # NaN or ±inf in the set: the slower pass below
     if not (math.isfinite(lo) and math.isfinite(hi)):
         finite = a[np.isfinite(a)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -145,6 +144,12 @@ def as_samples(samples: Any, n: int) -> SampleSet:
         return SampleSet("text", n, items=a)
     if _is_image_item(first):
         return _from_image_list(a, n)
+    if isinstance(first, list) and first and isinstance(first[0], list):  # nested lists of pixels
+        try:
+            pixels = np.asarray(a)
+        except ValueError:
+            raise TypeError(f"samples are nested lists of different shapes: {_WHAT}") from None
+        return _from_array(pixels, n)
     return SampleSet("id", n, items=a)
 
 
@@ -341,28 +346,52 @@ def _batches(s: SampleSet, indices: npt.NDArray[np.int64], max_side: int) -> Any
 
 
 def thumbnails(
-    s: SampleSet, indices: npt.ArrayLike, max_side: int = 64, budget_bytes: int = 3_000_000
+    s: SampleSet,
+    indices: npt.ArrayLike,
+    max_side: int = 64,
+    budget_bytes: int = 3_000_000,
+    priority: npt.ArrayLike | None = None,
 ) -> tuple[list[str], int]:
-    """Base64 PNG thumbnails of the samples at ``indices``, in that order, until ``budget_bytes`` of base64 is spent.
+    """Base64 PNG thumbnails of the samples at ``indices``, made in order within ``budget_bytes`` of base64.
 
     Each is shrunk so that its longest side is at most ``max_side`` (see ``_downscale``). Those past the budget get ''
-    and their count is returned with the list.
+    and their count is returned with the list. ``priority`` (a permutation of ``range(len(indices))``, for example
+    ``round_robin(rows, cols)``) changes the order in which the budget is spent, not the order of the list.
     """
     if s.kind != "image":
         raise TypeError(f"thumbnails() takes image samples; these are {s.kind}s (use texts())")
     idx = np.asarray(indices, dtype=np.int64).reshape(-1)
+    spend = np.arange(idx.size) if priority is None else np.asarray(priority, dtype=np.int64).reshape(-1)
+    if spend.size != idx.size:
+        raise ValueError(f"priority has {spend.size:,} positions for {idx.size:,} indices")
     out = [""] * idx.size
     spent = 0
     done = 0
-    for positions, batch in _batches(s, idx, max_side):
+    for positions, batch in _batches(s, idx[spend], max_side):
         for j, img in zip(positions, batch, strict=True):
             png = _png.encode_base64(img)
             if spent + len(png) > budget_bytes:
                 return out, idx.size - done
-            out[j] = png
+            out[int(spend[j])] = png
             spent += len(png)
             done += 1
     return out, 0
+
+
+def round_robin(rows: npt.ArrayLike, cols: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Positions of a selection grouped by cell (as ``select`` returns it): every first one, then every second...
+
+    Given to ``thumbnails(priority=...)``, a budget too small for all shows one example of as many cells as it can
+    (cells in the selection's order: the most populated mistakes first) before a second of any.
+    """
+    r = np.asarray(rows).reshape(-1)
+    c = np.asarray(cols).reshape(-1)
+    if r.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])])
+    rank = np.arange(r.size) - np.repeat(starts, np.diff(np.r_[starts, r.size]))
+    out: npt.NDArray[np.int64] = np.argsort(rank, kind="stable").astype(np.int64)
+    return out
 
 
 def _text_of(x: Any) -> str:

@@ -147,6 +147,16 @@ def test_downscaling_averages_blocks_and_never_enlarges() -> None:
     assert decode(thumbnails(as_samples(small, 1), [0], max_side=64)[0][0]).shape == (10, 20)
 
 
+def test_downscaling_equals_block_means_with_partial_edges() -> None:
+    a = RNG.integers(0, 256, (2, 71, 46, 3), dtype=np.uint8)  # max_side 16: factor 5, 15 x 10 blocks, edges of 1
+    got = decode(thumbnails(as_samples(a, 2), [1], max_side=16)[0][0])
+    want = np.array(
+        [[a[1, r : r + 5, c : c + 5].reshape(-1, 3).mean(axis=0) for c in range(0, 46, 5)] for r in range(0, 71, 5)]
+    )
+    assert got.shape == (15, 10, 3)
+    assert np.abs(got - np.rint(want)).max() <= 1
+
+
 def test_the_byte_budget_is_respected_and_the_dropped_counted() -> None:
     a = RNG.integers(0, 256, (10, 16, 16, 3), dtype=np.uint8)
     s = as_samples(a, 10)

@@ -3,6 +3,7 @@
 // is timed with performance.now() inside the page, so the driver's round trips never count. A frame's pixels are
 // forced with a 1×1 getImageData (the canvas is rasterised before it returns).
 import { DARK, LIGHT } from '../../renderers/src/core/theme';
+import { validatePayload } from '../../renderers/src/core/validate';
 import { decodeTensor, toNumbers } from '../../renderers/src/core/tensor';
 import { Heatmap } from '../../renderers/src/confusion/heatmap';
 import { classOrder, type OrderKind } from '../../renderers/src/confusion/order';
@@ -59,12 +60,20 @@ function newBox(width: number, theme: 'light' | 'dark'): HTMLDivElement {
 }
 
 const bench = {
-  /** Ours: payload text -> JSON.parse -> parse + decode -> shown/order -> Heatmap.setData -> pixels (+ one frame). */
+  /**
+   * Ours: payload text -> JSON.parse -> schema check -> parse + decode -> shown/order -> Heatmap.setData -> pixels
+   * (+ one frame).
+   */
   async oursFirstPaint(width: number, theme: 'light' | 'dark' = 'light', order = 'label') {
     bench.oursDispose();
     await frame();
     const t0 = performance.now();
     const payload = JSON.parse(window.confusionBenchText) as ConfusionPayload;
+    const tv = performance.now();
+    // the schema check every render does first (as mount does), then parse and decode
+    const problems = validatePayload('confusion', payload);
+    if (problems.length) throw new Error(`invalid payload: ${JSON.stringify(problems[0])}`);
+    const tc = performance.now();
     const c = parseConfusion(payload);
     const t1 = performance.now();
     const shown = normalized(c.values, c.n, 'none');
@@ -95,6 +104,8 @@ const bench = {
       ms: performance.now() - t0,
       pixelsMs: pixels,
       parseMs: t1 - t0,
+      jsonMs: tv - t0,
+      schemaMs: tc - tv,
       prepareMs: t2 - t1,
       setDataMs: t3 - t2,
       drawMs: heatmap.lastDrawMs,

@@ -6,14 +6,16 @@ groups of ten similar classes, the rest anywhere), ImageNet-like label lengths; 
 outside the timing, and handed to the page.
 
 ours:   bench/confusion/page.ts bundled by esbuild (.cache/bench/confusion/page.js) on a page served on loopback:
-        JSON.parse -> parseConfusion (decode) -> normalised values and order -> Heatmap.setData (colour indices, the
-        1 px-per-cell bitmap, layout, first draw) -> pixels read back (first paint); hover frames (the tooltip and a
-        redraw for a new cell, until its pixels are read back), zoom frames (zoomBy about a point: a redraw) and pan
-        frames; class orders and the top-20 list. With --view (default when the harness page holds the lead's
-        confusion view on this heatmap): the same payload end to end through window.modelviz.render(...).
+        JSON.parse -> the schema check (validatePayload, as every render) -> parseConfusion (decode) -> normalised
+        values and order -> Heatmap.setData (colour indices, the 1 px-per-cell bitmap, layout, first draw) -> pixels
+        read back (first paint); hover frames (the tooltip and the overlay's outline for a new cell, until its pixels
+        are read back), zoom frames (zoomBy about a point: a redraw) and pan frames; class orders and the top-20
+        list. Unless --no-view, when the harness page (build/harness or $MV_HARNESS) draws the view on this
+        heatmap: the same payload end to end through window.modelviz.render(...).
 anchor: plotly.js-dist-min in a fresh page: JSON.parse -> decode -> number[][] -> Plotly.newPlot({type: 'heatmap'})
-        -> two frames; Plotly.Fx.hover on a cell + a frame; Plotly.relayout to a zoomed range + a frame.
-Usage: .venv/bin/python bench/confusion/run_browser.py [--quick] [--classes N] [--no-plotly] [--screenshots]
+        -> two frames; Plotly.Fx.hover at a cell + layout; Plotly.relayout to a zoomed range + layout (each also
+        reported with the next frame).
+Usage: .venv/bin/python bench/confusion/run_browser.py [--quick] [--classes N] [--no-plotly] [--no-view] [--screenshots]
 """
 
 from __future__ import annotations
@@ -225,7 +227,8 @@ def report(n: int, ours: dict[str, Any], anchor: dict[str, Any] | None, view: di
     fp = med(warm)
     last = ours["first"][-1]
     fp_detail = (
-        f"{spread(warm)}, cold {ours['first'][0]['ms']:.0f} ms; JSON.parse+decode {last['parseMs']:.0f} ms, "
+        f"{spread(warm)}, cold {ours['first'][0]['ms']:.0f} ms; JSON.parse {last['jsonMs']:.0f} ms, schema check "
+        f"{last['schemaMs']:.0f} ms, parse+decode {last['parseMs'] - last['jsonMs'] - last['schemaMs']:.0f} ms, "
         f"normalise+order {last['prepareMs']:.0f} ms, setData {last['setDataMs']:.0f} ms (draw "
         f"{last['drawMs']:.1f} ms), pixels at {last['pixelsMs']:.0f} ms; {verdict(fp, 'first-paint')}"
     )

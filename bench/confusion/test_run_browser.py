@@ -54,7 +54,16 @@ def test_payload_text_packs_the_matrix_as_the_contract_says() -> None:
 
 
 def fake_results() -> tuple[dict[str, Any], dict[str, Any]]:
-    first = {"ms": 70.0, "pixelsMs": 60.0, "parseMs": 20.0, "prepareMs": 0.1, "setDataMs": 40.0, "drawMs": 12.0}
+    first = {
+        "ms": 70.0,
+        "pixelsMs": 60.0,
+        "parseMs": 20.0,
+        "jsonMs": 8.0,
+        "schemaMs": 4.0,
+        "prepareMs": 0.1,
+        "setDataMs": 40.0,
+        "drawMs": 12.0,
+    }
     hover = {"frameMs": [1.0, 1.2, 1.4], "drawMs": [0.1], "interval": 16.7, "cellPx": 14}
     ours = {
         "first": [dict(first, ms=120.0), first, first],

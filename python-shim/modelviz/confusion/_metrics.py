@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-DENSE_LIMIT = 2 * 1024**3
+DENSE_LIMIT = 2_000_000_000
 
 
 def pair_counts(

@@ -331,7 +331,7 @@ def _check_labels(labels: Sequence[Any]) -> list[Any]:
         try:
             key = c if not isinstance(c, float) or not c.is_integer() else int(c)
             if key in seen:
-                raise ValueError(f"labels has {c!r} twice (positions {seen[key]} and {i}): each class once")
+                raise ValueError(f"labels has {c!r} twice (positions {seen[key]} and {i}): remove the duplicate")
             seen[key] = i
         except TypeError:
             raise TypeError(f"labels holds a {type(c).__name__}, which cannot be a class label") from None

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-
 from modelviz.confusion._inputs import as_array, encode
 from modelviz.confusion._metrics import pair_counts
 

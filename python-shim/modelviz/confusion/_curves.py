@@ -16,9 +16,7 @@ F = npt.NDArray[np.float64]
 _trapezoid = getattr(np, "trapezoid", None) or np.trapz  # type: ignore[attr-defined]
 
 
-def _clf_curve(
-    s: npt.NDArray[Any], y: npt.NDArray[np.bool_], w: F | None
-) -> tuple[F, F, npt.NDArray[Any]]:
+def _clf_curve(s: npt.NDArray[Any], y: npt.NDArray[np.bool_], w: F | None) -> tuple[F, F, npt.NDArray[Any]]:
     """(fps, tps, thresholds) at each distinct score, descending: scikit-learn's ``_binary_clf_curve``."""
     order = np.argsort(s, kind="stable")[::-1]
     ss = s[order]
@@ -79,11 +77,11 @@ class Curves:
     recall: list[F] = field(default_factory=list)
     pr_thresholds: list[npt.NDArray[Any]] = field(default_factory=list)
     ap: list[float | None] = field(default_factory=list)
-    micro_fpr: F | None = None
-    micro_tpr: F | None = None
+    micro_fpr: F = field(default_factory=lambda: np.empty(0))
+    micro_tpr: F = field(default_factory=lambda: np.empty(0))
     micro_auc: float | None = None
-    micro_precision: F | None = None
-    micro_recall: F | None = None
+    micro_precision: F = field(default_factory=lambda: np.empty(0))
+    micro_recall: F = field(default_factory=lambda: np.empty(0))
     micro_ap: float | None = None
     macro_auc: float | None = None
     macro_ap: float | None = None
@@ -172,7 +170,7 @@ def binary_table(
 
 def thin(x: npt.NDArray[Any], y: npt.NDArray[Any], max_points: int) -> tuple[F, F]:
     """At most ``max_points`` points of the curve (x, y) keeping its shape: the first and last points, then
-    repeatedly the point farthest from the chord of its segment (Ramer–Douglas–Peucker, greedy by error)."""
+    repeatedly the point farthest from the chord of its segment (Ramer-Douglas-Peucker, greedy by error)."""
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n = x.size

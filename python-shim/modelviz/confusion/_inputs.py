@@ -41,6 +41,7 @@ def as_array(x: Any, name: str) -> npt.NDArray[Any]:
     """``x`` as a numpy array of at most 2 dimensions (torch tensors detached and moved to the CPU, TF tensors,
     pandas Series and Categoricals by their values)."""
     mod = type(x).__module__ or ""
+    a: npt.NDArray[Any]
     try:
         if mod.startswith("torch"):
             t = x.detach().cpu()
@@ -67,8 +68,10 @@ def as_array(x: Any, name: str) -> npt.NDArray[Any]:
     if a.ndim == 0:
         raise ValueError(f"{name} is a single value, not one per sample")
     if a.ndim > 2:
-        raise ValueError(f"{name} has {a.ndim} dimensions {list(a.shape)}: expected one label per sample (1-D) or "
-                         "an N×C score matrix (2-D)")
+        raise ValueError(
+            f"{name} has {a.ndim} dimensions {list(a.shape)}: expected one label per sample (1-D) or "
+            "an NxC score matrix (2-D)"
+        )
     if a.dtype.kind in "cmMV":
         raise TypeError(f"{name} holds {a.dtype} values, which are neither labels nor scores")
     if a.dtype.kind == "O" and a.ndim == 1:
@@ -116,7 +119,7 @@ def _labels_1d(a: npt.NDArray[Any], name: str) -> tuple[npt.NDArray[Any], str]:
     if a.ndim == 2:
         if a.shape[1] != 1:
             raise ValueError(
-                f"{name} has {a.shape[1]} columns: it needs one label per sample (an N×C score matrix goes in "
+                f"{name} has {a.shape[1]} columns: it needs one label per sample (an NxC score matrix goes in "
                 "y_pred or scores=)"
             )
         a = a[:, 0]
@@ -128,7 +131,9 @@ def _labels_1d(a: npt.NDArray[Any], name: str) -> tuple[npt.NDArray[Any], str]:
     if k == "f":
         finite = np.isfinite(a)
         if not finite.all():
-            raise ValueError(f"{name} holds {_n(int((~finite).sum()))} NaN or infinite values: every sample needs a label")
+            raise ValueError(
+                f"{name} holds {_n(int((~finite).sum()))} NaN or infinite values: every sample needs a label"
+            )
         integral = np.equal(np.mod(a, 1), 0)
         if not integral.all():
             distinct = int(np.unique(a).size)
@@ -196,7 +201,7 @@ def _norm_label(v: Any, kind: str) -> Any:
         return int(bool(v))
     if kind in "ib" and isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)):
         if float(v).is_integer():
-            return int(v)
+            return int(float(v))
         return None
     if kind == "s" and isinstance(v, str):
         return v
@@ -206,7 +211,7 @@ def _norm_label(v: Any, kind: str) -> Any:
 def _scores(s: Any, n: int, messages: list[str]) -> npt.NDArray[np.floating[Any]]:
     a = as_array(s, "scores") if not isinstance(s, np.ndarray) else s
     if a.ndim == 1:
-        raise ValueError("scores must be an N×C matrix (one column per class); for a binary problem pass both columns")
+        raise ValueError("scores must be an NxC matrix (one column per class); for a binary problem pass both columns")
     if a.dtype.kind not in "biuf":
         raise ValueError(f"scores hold {a.dtype} values: they must be numbers")
     if a.dtype.kind != "f" or a.dtype.itemsize < 4:
@@ -236,7 +241,7 @@ def encode(
     score_matrix = p_raw.ndim == 2 and p_raw.shape[1] > 1
     if score_matrix:
         if scores is not None:
-            raise ValueError("y_pred is an N×C score matrix and scores= is given too: pass the scores only once")
+            raise ValueError("y_pred is an NxC score matrix and scores= is given too: pass the scores only once")
         if p_raw.dtype.kind not in "biuf":
             raise ValueError(f"y_pred has {p_raw.shape[1]} columns of {p_raw.dtype} values: not a score matrix")
     t, tk = _labels_1d(t_raw, "y_true")
@@ -299,11 +304,9 @@ def encode(
         p_idx = _map_given(p, kind, classes, messages, p_kind=None)
         out = (t_idx < 0) | (p_idx < 0)
         if out.any():
-            messages.append(
-                f"{_n(int(out.sum()))} samples whose class is not in labels were left out of the matrix"
-            )
+            messages.append(f"{_n(int(out.sum()))} samples whose class is not in labels were left out of the matrix")
     else:
-        if tk == pk and tk in "ib" or {tk, pk} == {"i", "b"}:
+        if (tk == pk and tk in "ib") or {tk, pk} == {"i", "b"}:
             cls, (t_idx, p_idx) = _int_classes(t.astype(np.int64, copy=False), p.astype(np.int64, copy=False))
             classes = [bool(v) for v in cls.tolist()] if tk == pk == "b" else cls.tolist()
         else:
@@ -314,7 +317,12 @@ def encode(
             inv = inv.reshape(-1).astype(np.int64)
             classes, t_idx, p_idx = uniq.tolist(), inv[:n], inv[n:]
     if s is not None and s.shape[1] != len(classes):
-        if labels is None and all(isinstance(c, int) for c in classes) and min(classes) >= 0 and max(classes) < s.shape[1]:
+        if (
+            labels is None
+            and all(isinstance(c, int) for c in classes)
+            and min(classes) >= 0
+            and max(classes) < s.shape[1]
+        ):
             classes = list(range(s.shape[1]))  # the columns are classes 0..C-1, some never seen
             t_idx, p_idx = t.astype(np.int64), p.astype(np.int64)
         else:

@@ -1,4 +1,4 @@
-"""The confusion matrix and the classification report from class indices, by bincounts (never an n×n array for the
+"""The confusion matrix and the classification report from class indices, by bincounts (never an nxn array for the
 report). Numbers, structure and ``zero_division`` semantics are scikit-learn's ``confusion_matrix`` and
 ``classification_report(..., output_dict=True)``; indices of -1 (a value not in ``labels``) are left out the way
 scikit-learn leaves them out.
@@ -28,7 +28,7 @@ def pair_counts(
     need = n * n * 8
     if need > limit_bytes:
         raise ValueError(
-            f"a dense {n:,} × {n:,} confusion matrix needs {need / 1e9:.1f} GB (limit {limit_bytes / 1e9:.1f} GB): "
+            f"a dense {n:,} x {n:,} confusion matrix needs {need / 1e9:.1f} GB (limit {limit_bytes / 1e9:.1f} GB): "
             "use sparse_pairs, or fewer classes"
         )
     if t.size and (int(t.min()) < 0 or int(p.min()) < 0):
@@ -73,7 +73,9 @@ def _zd_value(zero_division: ZeroDivision) -> float:
     return v
 
 
-def _divide(num: npt.NDArray[Any], den: npt.NDArray[Any], zd: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+def _divide(
+    num: npt.NDArray[Any], den: npt.NDArray[Any], zd: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     mask = den == 0
     d = np.asarray(den, dtype=np.float64).copy()
     d[mask] = 1
@@ -162,7 +164,7 @@ def report(
         tp_sum = np.bincount(t[hit], weights=weight[hit], minlength=n)[:n]
     precision, p_undef = _divide(tp_sum, pred_sum, zd)
     recall, r_undef = _divide(tp_sum, true_sum, zd)
-    f1, f_undef = _divide(2.0 * np.asarray(tp_sum, dtype=np.float64), np.asarray(true_sum, np.float64) + pred_sum, zd)
+    f1, _ = _divide(2.0 * np.asarray(tp_sum, dtype=np.float64), np.asarray(true_sum, np.float64) + pred_sum, zd)
     messages: list[str] = []
     if zero_division == "warn":
         done = "counted as 0, as scikit-learn does"

@@ -2,7 +2,7 @@
 
 Data (synthetic, seeded): 1M predictions over 1,000 classes (long-tailed supports, 75 % right, most mistakes within
 groups of ten similar classes, the rest anywhere); for the curves, Nx1,000 float32 softmax scores whose argmax is the
-prediction (N = 20,000 by default, so that scikit-learn's side finishes in well under a minute).
+prediction (N = 10,000 by default, so that scikit-learn's side finishes in well under a minute).
 
 ours:   modelviz.confusion._inputs.encode -> _metrics.pair_counts -> _metrics.report(...).to_dict (the
         classification_report dict); with scores: _curves.ovr_curves (per class ROC and PR curves, AUC and AP, macro;
@@ -146,11 +146,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="smoke test: 50k predictions x 100 classes, 2k scores x 50")
     ap.add_argument("--n", type=int, default=0, help="predictions (default 1,000,000)")
     ap.add_argument("--classes", type=int, default=0, help="classes (default 1,000)")
-    ap.add_argument("--score-n", type=int, default=0, help="samples with scores (default 20,000)")
+    ap.add_argument("--score-n", type=int, default=0, help="samples with scores (default 10,000)")
     a = ap.parse_args(argv)
     n = a.n or (50_000 if a.quick else 1_000_000)
     classes = a.classes or (100 if a.quick else 1000)
-    score_n = a.score_n or (2_000 if a.quick else 20_000)
+    score_n = a.score_n or (2_000 if a.quick else 10_000)
     score_classes = 50 if a.quick and not a.classes else classes
     for text in bench_report(n, classes, reps=3 if a.quick else 5, anchor_reps=1 if a.quick else 3):
         print(text, flush=True)

@@ -17,19 +17,31 @@ _trapezoid = getattr(np, "trapezoid", None) or np.trapz  # type: ignore[attr-def
 
 
 def _clf_curve(s: npt.NDArray[Any], y: npt.NDArray[np.bool_], w: F | None) -> tuple[F, F, npt.NDArray[Any]]:
-    """(fps, tps, thresholds) at each distinct score, descending: scikit-learn's ``_binary_clf_curve``."""
-    order = np.argsort(s, kind="stable")[::-1]
+    """(fps, tps, thresholds) at each distinct score, descending: scikit-learn's ``_binary_clf_curve`` (the same
+    stable order when weighted, so that the weighted sums add up in the same order)."""
+    if w is None:
+        return _clf_curve_pos(s, s[y])
+    order = np.argsort(s, kind="mergesort")[::-1]
     ss = s[order]
     ys = y[order]
     idx = np.r_[np.flatnonzero(np.diff(ss)), ys.size - 1]
-    if w is None:
-        tps = np.cumsum(ys, dtype=np.float64)[idx]
-        fps = 1 + idx - tps
-    else:
-        ws = w[order]
-        tps = np.cumsum(ys * ws, dtype=np.float64)[idx]
-        fps = np.cumsum((1 - ys) * ws, dtype=np.float64)[idx]
+    ws = w[order]
+    tps = np.cumsum(ys * ws, dtype=np.float64)[idx]
+    fps = np.cumsum((1 - ys) * ws, dtype=np.float64)[idx]
     return fps, tps, ss[idx]
+
+
+def _clf_curve_pos(s: npt.NDArray[Any], pos: npt.NDArray[Any]) -> tuple[F, F, npt.NDArray[Any]]:
+    """Unweighted ``_clf_curve`` from all scores ``s`` and the positives' scores ``pos``: one value sort (no argsort,
+    no gather); the positives at or above each threshold by binary searches of the (few) positives' scores."""
+    ss = np.sort(s)[::-1]
+    idx = np.r_[np.flatnonzero(np.diff(ss)), ss.size - 1]
+    thr = ss[idx]
+    # a positive of score v counts from the first threshold <= v on: the number of thresholds above v
+    first = thr.size - np.searchsorted(thr[::-1], pos, side="right")
+    tps = np.cumsum(np.bincount(first, minlength=thr.size)[: thr.size], dtype=np.float64)
+    fps = 1 + idx - tps
+    return fps, tps, thr
 
 
 def _roc(fps: F, tps: F, thr: npt.NDArray[Any]) -> tuple[F, F, F]:
@@ -105,10 +117,15 @@ def ovr_curves(
     c = scores.shape[1]
     out = Curves(positive=1 if c == 2 else None)
     cols = np.ascontiguousarray(scores.T)
+    by_class = np.argsort(t, kind="stable")
+    ends = np.cumsum(np.bincount(t, minlength=c))
     no_pos, no_neg = [], []
     for k in range(c):
-        y = t == k
-        fps, tps, thr = _clf_curve(cols[k], y, weight)
+        if weight is None:
+            rows = by_class[(ends[k - 1] if k else 0) : ends[k]]
+            fps, tps, thr = _clf_curve_pos(cols[k], cols[k][rows])
+        else:
+            fps, tps, thr = _clf_curve(cols[k], t == k, weight)
         fpr, tpr, rthr = _roc(fps, tps, thr)
         prec, rec, pthr = _pr(fps, tps, thr)
         out.fpr.append(fpr)
@@ -141,10 +158,12 @@ def ovr_curves(
     if probs and len(aucs) == c:
         out.ovr_auc = out.macro_auc
     if micro and t.size:
-        y = np.zeros(scores.shape, dtype=bool)
-        y[np.arange(t.size), t] = True
-        w = None if weight is None else np.repeat(weight, c)
-        fps, tps, thr = _clf_curve(scores.ravel(), y.ravel(), w)
+        if weight is None:
+            fps, tps, thr = _clf_curve_pos(scores.ravel(), scores[np.arange(t.size), t])
+        else:
+            y = np.zeros(scores.shape, dtype=bool)
+            y[np.arange(t.size), t] = True
+            fps, tps, thr = _clf_curve(scores.ravel(), y.ravel(), np.repeat(weight, c))
         out.micro_fpr, out.micro_tpr, _ = _roc(fps, tps, thr)
         out.micro_precision, out.micro_recall, _ = _pr(fps, tps, thr)
         if tps[-1] > 0 and fps[-1] > 0:

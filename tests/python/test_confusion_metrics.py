@@ -180,3 +180,36 @@ def test_fifty_thousand_classes_never_allocate_n_by_n() -> None:
     d = pair_counts(e.t[:1000] % 100, e.p[:1000] % 100, 100)
     r2, c2, k2 = sparse_pairs(e.t[:1000] % 100, e.p[:1000] % 100, 100)
     np.testing.assert_array_equal(d[r2, c2], k2)
+
+
+def test_tied_scores_and_string_labels_equal_sklearn(digits: dict[str, Any]) -> None:
+    names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+    y = names[digits["y"]]
+    s = np.round(digits["lr"], 1)  # many ties: each threshold's counts must come from the end of its tie group
+    w = digits["w"]
+    e = encode(y, names[s.argmax(axis=1)], labels=list(names), scores=s, sample_weight=w)
+    assert "scores are not probabilities (rows do not sum to 1): curves use them as ranks" in e.messages
+    c = ovr_curves(e.scores, e.t)  # type: ignore[arg-type]
+    for k in range(10):
+        fpr, tpr, thr = skm.roc_curve(y == names[k], s[:, k])
+        np.testing.assert_array_equal(c.fpr[k], fpr)
+        np.testing.assert_array_equal(c.tpr[k], tpr)
+        np.testing.assert_array_equal(c.roc_thresholds[k], thr)
+        prec, rec, _ = skm.precision_recall_curve(y == names[k], s[:, k])
+        np.testing.assert_array_equal(c.precision[k], prec)
+        np.testing.assert_array_equal(c.recall[k], rec)
+    ref = skm.classification_report(
+        y, names[s.argmax(axis=1)], labels=list(names), output_dict=True, sample_weight=w, zero_division=0
+    )
+    same_dict(report(e.t, e.p, 10, e.weight, zero_division=0).to_dict(e.names), ref)
+
+
+def test_subset_labels_weighted_report_is_micro_avg() -> None:
+    rng = np.random.default_rng(4)
+    y, p, w = rng.integers(0, 5, 300), rng.integers(0, 5, 300), rng.uniform(0, 2, 300)
+    e = encode(y, p, labels=[4, 2], sample_weight=w)
+    d = report(e.t, e.p, 2, e.weight).to_dict(e.names)
+    assert "micro avg" in d and "accuracy" not in d
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same_dict(d, skm.classification_report(y, p, labels=[4, 2], output_dict=True, sample_weight=w))

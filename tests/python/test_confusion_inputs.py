@@ -135,3 +135,14 @@ def test_integer_fast_path_is_fast() -> None:
     took = time.perf_counter() - t0
     assert len(e.classes) == 1000 and np.array_equal(e.t, y)
     assert took < 0.1, f"1M int labels took {took * 1000:.0f} ms (target ~10 ms)"
+
+
+def test_score_matrix_with_labels_leaves_out_unknown_true_classes() -> None:
+    s = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
+    e = encode(["no", "yes", "maybe"], s, labels=["no", "yes"])
+    assert e.t.tolist() == [0, 1, -1] and e.p.tolist() == [0, 1, 0]
+    assert "1 samples whose class is not in labels were left out of the matrix" in e.messages
+    b = encode([True, False, True], s)
+    assert b.classes == [False, True] and b.t.tolist() == [1, 0, 1]
+    with pytest.raises(ValueError, match="y_true has 2 classes but the score matrix has 3 columns"):
+        encode([True, False, True], np.full((3, 3), 1 / 3))

@@ -278,7 +278,11 @@ def encode(
             if len(classes) != c:
                 raise ValueError(f"the score matrix has {c} columns but labels has {len(classes)} classes")
             t_idx = _map_given(t, tk, classes, messages)
-        elif tk in "ib" and int(t.min()) >= 0 and int(t.max()) < c:
+            if (t_idx < 0).any():
+                messages.append(
+                    f"{_n(int((t_idx < 0).sum()))} samples whose class is not in labels were left out of the matrix"
+                )
+        elif (tk == "i" and int(t.min()) >= 0 and int(t.max()) < c) or (tk == "b" and c == 2):
             classes = list(range(c)) if tk == "i" else [False, True]
             t_idx = t.astype(np.int64)
         else:

@@ -146,3 +146,14 @@ def test_score_matrix_with_labels_leaves_out_unknown_true_classes() -> None:
     assert b.classes == [False, True] and b.t.tolist() == [1, 0, 1]
     with pytest.raises(ValueError, match="y_true has 2 classes but the score matrix has 3 columns"):
         encode([True, False, True], np.full((3, 3), 1 / 3))
+
+
+def test_many_strings_take_the_hashed_unique_and_match_a_sort() -> None:
+    rng = np.random.default_rng(5)
+    words = np.array(["", "a", "ab", "ba", "b", "Zebra", "zebra", "é", "ë", "a b", "ab "] + [f"w{i}" for i in range(300)])
+    y, p = words[rng.integers(0, words.size, 80_000)], words[rng.integers(0, words.size, 80_000)]
+    e = encode(y, p)
+    u, inv = np.unique(np.concatenate([y, p]), return_inverse=True)
+    assert e.classes == u.tolist() and np.array_equal(np.concatenate([e.t, e.p]), inv)
+    e2 = encode(y, p, labels=list(words[::-1]))
+    assert np.array_equal(np.array(e2.classes)[e2.t], y) and np.array_equal(np.array(e2.classes)[e2.p], p)

@@ -155,6 +155,32 @@ def _as_text(a: npt.NDArray[Any], kind: str) -> npt.NDArray[Any]:
     return np.asarray([str(v) for v in a.tolist()], dtype=str) if kind == "o" else a.astype(str)
 
 
+def _unique_text(a: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+    """``np.unique(a, return_inverse=True)`` for a str array, by a 64-bit hash of each string's code points (one
+    integer unique instead of a string sort), checked against the strings: a collision falls back to the sort."""
+    a = np.ascontiguousarray(a)
+    width = a.dtype.itemsize // 4
+    if a.size < 50_000 or width == 0:
+        u, inv = np.unique(a, return_inverse=True)
+        return u, inv.reshape(-1).astype(np.int64)
+    codes = a.view(np.uint32).reshape(a.size, width)
+    h = np.full(a.size, 1469598103934665603, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(width):
+            h ^= codes[:, j].astype(np.uint64)
+            h *= np.uint64(1099511628211)
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    inv = inv.reshape(-1)
+    reps = a[first]
+    if not np.array_equal(reps[inv], a):  # two strings share a hash
+        u, inv2 = np.unique(a, return_inverse=True)
+        return u, inv2.reshape(-1).astype(np.int64)
+    order = np.argsort(reps, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size, dtype=np.int64)
+    return reps[order], rank[inv]
+
+
 def _int_classes(*arrays: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[np.int64]]]:
     """The sorted distinct values of int arrays and each array as indices into them (a lookup table when the values
     lie in [0, FAST_RANGE): no sort)."""
@@ -189,7 +215,10 @@ def _index_of(a: npt.NDArray[Any], kind: str, classes: Sequence[Any]) -> npt.NDA
                 if 0 <= int(c) <= hi:
                     lut[int(c)] = i
             return lut[ai]
-    uniq, inv = np.unique(a, return_inverse=True)
+    if a.dtype.kind == "U":
+        uniq, inv = _unique_text(a)
+    else:
+        uniq, inv = np.unique(a, return_inverse=True)
     pos = {c: i for i, c in enumerate(classes)}
     m = np.asarray([pos.get(v, -1) for v in uniq.tolist()], dtype=np.int64)
     return m[inv.reshape(-1)]
@@ -317,8 +346,7 @@ def encode(
             if not (tk == pk == "s"):
                 messages.append("labels mix numbers and text: compared as text")
             tt, pp = _as_text(t, tk), _as_text(p, pk)
-            uniq, inv = np.unique(np.concatenate([tt, pp]), return_inverse=True)
-            inv = inv.reshape(-1).astype(np.int64)
+            uniq, inv = _unique_text(np.concatenate([tt, pp]))
             classes, t_idx, p_idx = uniq.tolist(), inv[:n], inv[n:]
     if s is not None and s.shape[1] != len(classes):
         if (

@@ -6,6 +6,7 @@ Run: PYTHONPATH=python-shim .venv/bin/python -m pytest -q bench/confusion/test_r
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench._common import ROOT
 from bench.confusion import run
-from bench.confusion.test_run_browser import bench_counts
+
+RESULT_LINE = re.search(r"result_line='([^']+)'", (ROOT / "scripts" / "bench.sh").read_text())
+
+
+def bench_counts(text: str) -> int:
+    """How many lines of ``text`` scripts/bench.sh counts as results (grep -E with its pattern)."""
+    assert RESULT_LINE is not None, "scripts/bench.sh no longer defines result_line"
+    done = subprocess.run(["grep", "-Ec", RESULT_LINE.group(1)], input=text, capture_output=True, text=True)
+    return int(done.stdout.strip() or 0)
 
 
 def test_data_is_long_tailed_and_mostly_right() -> None:

@@ -50,7 +50,7 @@ def ipython_display(bundle: dict[str, Any], display_id: str) -> None:
 def ipython_update(bundle: dict[str, Any], display_id: str) -> None:
     """``update_display`` in IPython; plain Python prints only the final (no longer live) summary."""
     if _shell() is None:
-        payload = next((v for k, v in bundle.items() if k != "text/plain"), {})
+        payload: dict[str, Any] = next((v for k, v in bundle.items() if k != "text/plain"), {})
         if not payload.get("status", {}).get("live", True):
             print(bundle["text/plain"])
         return

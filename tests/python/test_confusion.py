@@ -83,7 +83,7 @@ def test_text_fallback_is_a_readable_table() -> None:
     lines = text.splitlines()
     assert lines[0] == "pets"
     assert lines[1] == "Confusion matrix: 2 classes, 3 samples, accuracy 66.7%"
-    assert lines[2].startswith("macro avg: precision 0.750, recall 0.750")
+    assert lines[2] == "macro avg: precision 0.750, recall 0.750, F1 0.667"
     assert lines[4].split() == ["cat", "dog"]
     assert lines[5].split() == ["cat", "1", "0"]
     assert lines[6].split() == ["dog", "1", "1"]

@@ -31,7 +31,7 @@ def _head(cm: ConfusionMatrix) -> list[str]:
         r = cm._report_obj()
         lines.append(
             f"macro avg: precision {_f(r.macro.get('precision'))}, recall {_f(r.macro.get('recall'))}, "
-            f"F1 {_f(r.macro.get('f1'))}"
+            f"F1 {_f(r.macro.get('f1-score'))}"
         )
         c = cm._curves()
         if c is not None:

@@ -10,6 +10,10 @@ export interface Explanation {
 }
 
 export function parseExplanation(p: ExplanationPayload): Explanation {
+  if (!p.attributions) {
+    const shape = p.tabular?.values.shape ?? p.images?.shape ?? [p.texts?.length ?? p.maps?.length ?? 0];
+    return { modality: p.modality, shape };
+  }
   const a = decodeTensor(p.attributions, '/attributions');
   if (p.layout && p.layout.length !== a.shape.length) {
     throw new PayloadError('/layout', `names ${p.layout.length} axes but attributions has ${a.shape.length}`);

@@ -65,6 +65,13 @@ def test_payload_is_valid_and_round_trips() -> None:
     assert payload["total"] == 4
     assert payload["summary"]["accuracy"] == pytest.approx(0.75)
     assert payload["summary"]["macro"]["recall"] == pytest.approx((1 + 0.5 + 1) / 3)
+    # every average the view shows is the report's (scikit-learn's key is "f1-score", the payload's "f1")
+    for avg in ("macro", "weighted"):
+        got = payload["summary"][avg]
+        want = cm.report[f"{avg} avg"]
+        assert [got["precision"], got["recall"], got["f1"]] == pytest.approx(
+            [want["precision"], want["recall"], want["f1-score"]]
+        )
 
 
 def test_a_count_matrix_still_makes_an_evaluation() -> None:
@@ -134,6 +141,18 @@ def test_binary_threshold_table_reproduces_the_matrix_at_every_threshold() -> No
     i = int(np.nonzero(thr >= t["value"])[0][-1])
     pos, neg = np.sum(y == 1), np.sum(y == 0)
     assert [[neg - fp[i], fp[i]], [pos - tp[i], tp[i]]] == cm.matrix.tolist()
+
+
+def test_threshold_with_integer_targets_named_by_labels() -> None:
+    """load_breast_cancer's 0 / 1 targets with labels=["malignant", "benign"]: the names name the codes."""
+    y = np.array([0, 0, 1, 1, 1, 0])
+    score = np.array([0.1, 0.7, 0.8, 0.4, 0.9, 0.2])
+    cm = confusion_matrix(y, score, labels=["malignant", "benign"], threshold=0.5)
+    assert cm.labels == ["malignant", "benign"]
+    assert cm.matrix.tolist() == [[2, 1], [1, 2]]
+    assert not any("left out" in m for m in cm.messages), cm.messages
+    # the positive class's probabilities are probabilities: no "not probabilities" note about the column we made
+    assert not any("not probabilities" in m for m in cm.messages), cm.messages
 
 
 def test_probabilities_without_threshold_start_the_slider_at_the_argmax() -> None:

@@ -51,7 +51,9 @@ def _binary_scores(
         full = s
     elif s.ndim == 1:
         pos = s
-        full = np.stack([-s, s], axis=1)  # class 0 ranks by the opposite score: its one-vs-rest curve is exact
+        # class 0 ranks by the opposite score, so its one-vs-rest curve is exact; probabilities stay probabilities
+        probabilities = bool(s.size) and float(s.min()) >= 0.0 and float(s.max()) <= 1.0
+        full = np.stack([1.0 - s if probabilities else -s, s], axis=1)
     else:
         raise ValueError(f"threshold= needs the positive class's scores as a vector, got shape {list(s.shape)}")
     pred = np.where(pos >= threshold, 1, 0)
@@ -116,7 +118,9 @@ class ConfusionMatrix:
                 )
             if self._fixed_labels is None:
                 self._fixed_labels = list(classes)
-            p, s = _binary_scores(p, float(self.threshold), classes)
+            # integer targets named by labels= (["malignant", "benign"] for 0 / 1): predict the codes, not the names
+            codes = list(range(2)) if _names_for_codes(self._fixed_labels, t) is not None else classes
+            p, s = _binary_scores(p, float(self.threshold), codes)
         elif s is None and _is_score_matrix(p):
             s, p = p, np.empty(0)  # argmaxed by encode once the classes are known
         w = None if weight is None else as_array(weight, "sample_weight")

@@ -56,7 +56,7 @@ def _num(x: Any) -> float | None:
 
 def _summary(r: Report, n: int, zero_division: Any) -> dict[str, Any]:
     def avg(d: dict[str, Any]) -> dict[str, float | None]:
-        return {k: _num(d.get(k)) for k in ("precision", "recall", "f1")}
+        return {"precision": _num(d["precision"]), "recall": _num(d["recall"]), "f1": _num(d["f1-score"])}
 
     return {
         "accuracy": _num(r.accuracy),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -11,6 +12,7 @@ from playwright.sync_api import Browser
 from .conftest import LabServer, run_notebook, screenshot_path
 
 CONFUSION = ".mv-Root.mv-Confusion"
+CANVAS = ".mv-Heatmap-canvas"
 
 
 def test_confusion_matrix_from_a_real_kernel(browser: Browser, lab: LabServer) -> None:
@@ -43,7 +45,7 @@ def test_confusion_matrix_from_a_real_kernel(browser: Browser, lab: LabServer) -
     ]
     page = run_notebook(browser, lab, "confusion.ipynb", cells)
     try:
-        page.wait_for_selector(f"{CONFUSION}[data-mv-state='rendered'] .main-svg", timeout=30_000)
+        page.wait_for_selector(f"{CONFUSION}[data-mv-state='rendered'] {CANVAS}", timeout=30_000)
         out = page.locator(".jp-OutputArea-output").filter(has=page.locator(CONFUSION)).first
         out.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
@@ -51,10 +53,13 @@ def test_confusion_matrix_from_a_real_kernel(browser: Browser, lab: LabServer) -
         out.screenshot(path=str(shot))
 
         # the numbers a user reads in the cells, row by row, are the counts computed here
-        texts = page.locator(f"{CONFUSION} .heatmaplayer .heatmap-label text").all_text_contents()
+        # (the canvas's cells are also written into a visually hidden table, for screen readers and for this test)
+        texts = page.locator(f"{CONFUSION} .mv-CmCells td").all_text_contents()
         assert [int(t) for t in texts] == expected.reshape(-1).tolist()
-        ticks = page.locator(f"{CONFUSION} .xtick text").all_text_contents()
+        ticks = page.locator(f"{CONFUSION} .mv-CmCells tr").first.locator("th").all_text_contents()[1:]
         assert ticks == labels  # the HTML-looking label is shown literally
+        table = page.locator(f"{CONFUSION} .mv-CmTable tbody tr").all_text_contents()
+        assert len(table) == 3 and "<b>bird</b>" in table[2]
         assert page.locator(f"{CONFUSION} b").count() == 0
         summary = page.locator(f"{CONFUSION} .mv-Summary").text_content()
         assert summary is not None and summary.startswith(
@@ -89,7 +94,7 @@ def test_display_update_applies_in_place(browser: Browser, lab: LabServer) -> No
     ]
     page = run_notebook(browser, lab, "update.ipynb", cells)
     try:
-        page.wait_for_selector(f"{CONFUSION}[data-mv-state='rendered'] .main-svg", timeout=30_000)
+        page.wait_for_selector(f"{CONFUSION}[data-mv-state='rendered'] {CANVAS}", timeout=30_000)
         # mark the live DOM node and the user's choice of normalisation; both must survive the update
         page.evaluate(f"document.querySelector('{CONFUSION}').dataset.marker = 'same-node'")
         page.locator(f"{CONFUSION} button[data-mode='true']").click()
@@ -107,14 +112,14 @@ def test_display_update_applies_in_place(browser: Browser, lab: LabServer) -> No
         assert page.locator(CONFUSION).count() == 1
         assert page.evaluate(f"document.querySelector('{CONFUSION}').dataset.marker") == "same-node"
         assert page.locator(f"{CONFUSION} button[data-mode='true']").get_attribute("aria-pressed") == "true"
-        texts = page.locator(f"{CONFUSION} .heatmaplayer .heatmap-label text").all_text_contents()
+        texts = page.locator(f"{CONFUSION} .mv-CmCells td").all_text_contents()
         assert texts == ["100%", "0%", "0%", "100%"]
         page.locator(CONFUSION).screenshot(path=str(screenshot_path("jupyterlab-confusion-updated")))
 
         # the user switches JupyterLab to its dark theme: the output follows, with the latest data
         assert page.locator(CONFUSION).get_attribute("data-mv-theme") == "light"
         page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
-        page.wait_for_selector(f"{CONFUSION}[data-mv-theme='dark'] .main-svg", timeout=30_000)
+        page.wait_for_selector(f"{CONFUSION}[data-mv-theme='dark'] {CANVAS}", timeout=30_000)
         assert page.locator(CONFUSION).count() == 1
         assert page.locator(f"{CONFUSION} .mv-Title").text_content() == "after"
         page.locator(CONFUSION).screenshot(path=str(screenshot_path("jupyterlab-confusion-dark")))
@@ -125,7 +130,10 @@ def test_display_update_applies_in_place(browser: Browser, lab: LabServer) -> No
 
 
 def test_quickstart_notebook_renders_in_jupyterlab(browser: Browser, lab: LabServer) -> None:
-    """The README's first command opens examples/quickstart.ipynb: every output there must draw."""
+    """The README's first command opens examples/quickstart.ipynb: every output there must draw. Its evaluation cells
+    are the confusion view's acceptance test in a real JupyterLab: a real classifier's matrix with its metrics table,
+    curves and samples, two models compared, the threshold slider, a streamed evaluation updated in place, and
+    1,000 classes."""
     import json
 
     from .conftest import ROOT
@@ -135,18 +143,62 @@ def test_quickstart_notebook_renders_in_jupyterlab(browser: Browser, lab: LabSer
     page = run_notebook(browser, lab, "quickstart.ipynb", cells)
     try:
         page.wait_for_function(
-            f"document.querySelectorAll(\"{CONFUSION}[data-mv-state='rendered'] .main-svg\").length >= 2",
-            timeout=60_000,
+            f"document.querySelectorAll(\"{CONFUSION}[data-mv-state='rendered'] {CANVAS}\").length >= 7",
+            timeout=90_000,
         )
         titles = page.locator(f"{CONFUSION} .mv-Title").all_text_contents()
-        assert titles[0] == "CIFAR-10-like classifier"
+        for title in ("digits · logistic regression", "digits · two models", "breast cancer", "1,000 classes"):
+            assert title in titles, titles
+
+        def output(title: str) -> Any:
+            root = page.locator(CONFUSION).filter(has=page.locator(".mv-Title", has_text=title)).first
+            root.scroll_into_view_if_needed()
+            return root
+
+        # the digits model: metrics table, curves with AUC, and a click on the worst cell shows its images
+        digits = output("digits · logistic regression")
+        assert digits.locator(".mv-CmTable tbody tr").count() == 10
+        assert "AUC" in (digits.locator(".mv-CmCurves").text_content() or "")
+        pair = digits.locator(".mv-ConfusedPair").first
+        pair.click()
+        samples = digits.locator(".mv-CmSamples")
+        samples.wait_for(state="visible")
+        assert samples.locator("img").count() >= 1
+        page.wait_for_timeout(200)
+        digits.screenshot(path=str(screenshot_path("jupyterlab-quickstart-digits")))
+
+        compared = output("digits · two models")
+        assert compared.locator(".mv-Heatmap").count() == 3
+        compared.screenshot(path=str(screenshot_path("jupyterlab-quickstart-compare")))
+
+        cancer = output("breast cancer")
+        slider = cancer.locator(".mv-CmThreshold input[type='range']")
+        before = cancer.locator(".mv-CmCells td").all_text_contents()
+        box = slider.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] / 2)  # a low threshold
+        page.wait_for_timeout(200)
+        after = cancer.locator(".mv-CmCells td").all_text_contents()
+        assert after != before and sum(map(int, after)) == sum(map(int, before)), (before, after)
+        cancer.screenshot(path=str(screenshot_path("jupyterlab-quickstart-threshold")))
+
+        # the streamed evaluation: one output, updated in place to the whole test set, then closed (no live badge)
+        stream = output("streamed evaluation")
         page.wait_for_function(
-            f"[...document.querySelectorAll('{CONFUSION} .mv-Title')].some(t => t.textContent === 'epoch 5')"
+            """() => [...document.querySelectorAll('.mv-Confusion')].some(r =>
+                 r.querySelector('.mv-Title')?.textContent === 'streamed evaluation' &&
+                 r.querySelector('.mv-Summary')?.textContent.includes('899 samples') &&
+                 r.querySelector('.mv-CmLive')?.hidden)""",
+            timeout=30_000,
         )
+        assert titles.count("streamed evaluation") == 1
+        stream.screenshot(path=str(screenshot_path("jupyterlab-quickstart-stream")))
+
+        big = output("1,000 classes")
+        assert big.locator(".mv-Heatmap[data-n='1000']").count() == 1
+        big.screenshot(path=str(screenshot_path("jupyterlab-quickstart-1000")))
+
         assert page.locator(".jp-OutputArea-output .mv-Error").count() == 1
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
-        page.locator(".jp-OutputArea-output").filter(has=page.locator(CONFUSION)).first.screenshot(
-            path=str(screenshot_path("jupyterlab-quickstart"))
-        )
     finally:
         page.close()

@@ -36,9 +36,9 @@ def test_notebook7_renders_confusion_and_graph(browser: Browser, lab: LabServer)
     try:
         assert "/notebooks/" in page.url and page.locator("#jp-top-panel, #top-panel-wrapper").count() >= 1
         confusion = page.locator(".mv-Root.mv-Confusion[data-mv-state='rendered']")
-        confusion.locator(".main-svg").first.wait_for(timeout=30_000)
+        confusion.locator(".mv-Heatmap-canvas").first.wait_for(timeout=30_000)
         assert confusion.locator(".mv-Title").text_content() == "notebook 7"
-        texts = confusion.locator(".heatmaplayer .heatmap-label text").all_text_contents()
+        texts = confusion.locator(".mv-CmCells td").all_text_contents()
         assert [int(t) for t in texts] == [1, 0, 0, 0, 1, 1, 0, 0, 1]
         graph = page.locator(".mv-Root.mv-Graph[data-mv-state='rendered']")
         graph.wait_for(timeout=30_000)

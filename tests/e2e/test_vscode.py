@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, ElementHandle, Frame, Page
+from playwright.sync_api import Browser, ElementHandle, Frame, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -82,8 +82,30 @@ def display(bundle: dict[str, Any]) -> dict[str, Any]:
     return {"output_type": "display_data", "data": bundle, "metadata": {}}
 
 
+def evaluation_bundles() -> list[dict[str, Any]]:
+    """A real classifier's evaluation from the real package: digits with scores and images (metrics table, curves,
+    samples), a binary problem with its threshold table, and 1,000 classes."""
+    from sklearn.datasets import load_breast_cancer, load_digits
+    from sklearn.linear_model import LogisticRegression
+
+    d = load_digits()
+    half = len(d.target) // 2
+    proba = LogisticRegression(max_iter=3000).fit(d.data[:half], d.target[:half]).predict_proba(d.data[half:])
+    names = [f"digit {i}" for i in range(10)]
+    digits = modelviz.confusion_matrix(d.target[half:], proba, labels=names, samples=d.images[half:], title="digits")
+    x, y = load_breast_cancer(return_X_y=True)
+    score = LogisticRegression(max_iter=5000).fit(x[:300], y[:300]).predict_proba(x[300:])[:, 1]
+    cancer = modelviz.confusion_matrix(y[300:], score, labels=["malignant", "benign"], threshold=0.5, title="cancer")
+    rng = np.random.default_rng(0)
+    family = rng.integers(0, 1000, size=50_000)
+    guess = np.where(rng.random(50_000) < 0.7, family, family // 10 * 10 + rng.integers(0, 10, size=50_000))
+    big = modelviz.confusion_matrix(family, guess, labels=[f"class {i:03d}" for i in range(1000)], title="1,000")
+    return [cm._repr_mimebundle_() for cm in (digits, cancer, big)]
+
+
 def write_saved_notebook(path: Path, bundle: dict[str, Any]) -> None:
-    """Cell 1: the real package's bundle. Cell 2: two malformed payloads (labels a string; dtype complex64)."""
+    """Cell 1: the real package's bundle. Cell 2: two malformed payloads (labels a string; dtype complex64).
+    Cell 3: a real classifier's evaluation (see evaluation_bundles)."""
     payload = bundle[MIME]
     bad_labels = copy.deepcopy(payload)
     bad_labels["labels"] = ",".join(LABELS)
@@ -105,6 +127,7 @@ def write_saved_notebook(path: Path, bundle: dict[str, Any]) -> None:
             ],
             2,
         ),
+        code_cell("evaluati0n", "# digits, cancer, 1,000 classes", [display(b) for b in evaluation_bundles()], 3),
     ]
     notebook = {
         "nbformat": 4,
@@ -352,6 +375,20 @@ def find_in_frames(page: Page, selector: str, deadline: float) -> tuple[Frame, E
         page.wait_for_timeout(250)
 
 
+def reveal(page: Page, target: Locator) -> None:
+    """Scrolls VS Code's notebook (as a user does, with the wheel over it) until `target`, an element in an output
+    webview, is in the window: the webview follows the notebook's list, so scrolling inside it would not."""
+    height = (page.viewport_size or {"height": 1000})["height"]
+    for _ in range(40):
+        box = target.bounding_box()
+        if box is not None and 60 <= box["y"] and box["y"] + min(box["height"], 200) <= height - 40:
+            return
+        page.mouse.move(700, height // 2)
+        page.mouse.wheel(0, 300 if box is None or box["y"] > height / 2 else -300)
+        page.wait_for_timeout(120)
+    raise AssertionError(f"could not scroll {target} into the window")
+
+
 def output_report(page: Page) -> str:
     """What VS Code's output webviews show (every modelviz output's text), for failure messages."""
     parts = []
@@ -368,39 +405,35 @@ def output_report(page: Page) -> str:
 
 CONFUSION_DOM = """(root) => {
   const texts = (sel) => [...root.querySelectorAll(sel)].map((e) => e.textContent);
-  const bold = [...root.querySelectorAll('b, strong, tspan')].filter(
-    (e) => e.localName !== 'tspan' || /bold|[6-9]00/.test(e.getAttribute('style') || '')
-  );
+  const rows = [...root.querySelectorAll('.mv-CmCells tr')];
   return {
     state: root.dataset.mvState,
-    svg: root.querySelectorAll('.main-svg').length,
-    cells: texts('.heatmaplayer text'),
-    xticks: texts('.xtick text'),
-    yticks: texts('.ytick text'),
-    bold: bold.map((e) => e.outerHTML),
+    canvas: root.querySelectorAll('.mv-Heatmap-canvas').length,
+    cells: texts('.mv-CmCells td'),
+    xticks: rows.length ? [...rows[0].querySelectorAll('th')].slice(1).map((e) => e.textContent) : [],
+    yticks: rows.slice(1).map((r) => r.querySelector('th').textContent),
+    bold: [...root.querySelectorAll('b, strong')].map((e) => e.outerHTML),
     text: root.textContent,
     size: [root.getBoundingClientRect().width, root.getBoundingClientRect().height],
   };
 }"""
 
 
-# Luminance (0..255) at the centre of each heatmap cell, row-major, read from the image Plotly draws the cells into.
-CELL_LUMINANCE = """async (root, n) => {
-  const img = root.querySelector('.heatmaplayer image');
-  if (!img) return null;
-  const pic = new Image();
-  pic.src = img.getAttribute('href') || img.getAttribute('xlink:href');
-  await pic.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = pic.naturalWidth;
-  canvas.height = pic.naturalHeight;
+# Luminance (0..255) of each heatmap cell, row-major, read from the view's canvas a little off each cell's centre (away
+# from the number written there); the view's automation object gives the cells' positions.
+CELL_LUMINANCE = """(root, n) => {
+  const view = root.querySelector('.mv-CmView').mvConfusion;
+  const canvas = root.querySelector('.mv-Heatmap-canvas');
+  const box = canvas.getBoundingClientRect(), k = canvas.width / box.width;
+  const size = view.heatmap(0).visibleRange().cellPx;
   const g = canvas.getContext('2d');
-  g.drawImage(pic, 0, 0);
   const out = [];
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const x = Math.floor(((j + 0.5) / n) * canvas.width), y = Math.floor(((i + 0.5) / n) * canvas.height);
-      const [r, gr, b, a] = g.getImageData(x, y, 1, 1).data;
+      const c = view.heatmap(0).cellCentre(i, j);
+      if (!c) return null;
+      const x = (c.x + size * 0.3 - box.left) * k, y = (c.y + size * 0.3 - box.top) * k;
+      const [r, gr, b, a] = g.getImageData(Math.round(x), Math.round(y), 1, 1).data;
       out.push(a === 0 ? -1 : Math.round(0.2126 * r + 0.7152 * gr + 0.0722 * b));
     }
   }
@@ -444,15 +477,16 @@ def test_vscode_renders_saved_confusion_outputs(browser: Browser, code_server: C
         # 1. The real package's confusion matrix, drawn by our renderer inside VS Code's output webview.
         rendered = '.mv-Root.mv-Confusion[data-mv-state="rendered"]'
         try:
-            frame, _ = find_in_frames(page, f"{rendered} .main-svg", deadline)
+            frame, _ = find_in_frames(page, f"{rendered} .mv-Heatmap-canvas", deadline)
         except TimeoutError as e:
             fail(str(e))
-        root = frame.wait_for_selector(rendered)
-        assert root is not None
-        frame.wait_for_timeout(300)  # let Plotly finish its first paint (annotations, colour bar)
+        # the three-class output (the evaluation cell's outputs render beside it, in any order)
+        root = frame.locator(rendered).filter(has=frame.locator(".mv-CmCells th", has_text=HTML_LABEL)).first
+        root.wait_for(timeout=RENDER_TIMEOUT * 1000)
+        frame.wait_for_timeout(300)  # the canvas draws on the next animation frame
         dom = root.evaluate(CONFUSION_DOM)
         assert dom["state"] == "rendered"
-        assert dom["svg"] >= 1, "no Plotly SVG"
+        assert dom["canvas"] == 1, "no heatmap canvas"
         expected_cells = sorted(str(v) for row in counts for v in row)
         assert sorted(dom["cells"]) == expected_cells, f"cell texts {dom['cells']}, counts {counts}"
         # Payload text is text: the label shows literally, and no markup was made from it.
@@ -463,7 +497,7 @@ def test_vscode_renders_saved_confusion_outputs(browser: Browser, code_server: C
         assert dom["size"][0] > 200 and dom["size"][1] > 200, f"output is only {dom['size']} px"
         # Drawn, and the right way round: larger counts are stronger colours (darker on a light theme).
         pixels = root.evaluate(CELL_LUMINANCE, len(LABELS))
-        assert pixels is not None, "no heatmap image"
+        assert pixels is not None, "a cell is out of view"
         flat, lum = [v for row in counts for v in row], pixels["lum"]
         assert -1 not in lum, f"transparent heatmap cells: {pixels}"
         direction = -1 if pixels["theme"] == "light" else 1
@@ -493,6 +527,43 @@ def test_vscode_renders_saved_confusion_outputs(browser: Browser, code_server: C
         clip = {"x": left - 4, "y": top - 4, "width": right - left + 8, "height": bottom - top + 8}
         page.screenshot(path=screenshot_path("vscode-error"), clip=clip)
         page.screenshot(path=screenshot_path("vscode-notebook"))
+
+        # 3. A real classifier's evaluation: metrics table, curves and the samples behind a cell; the threshold
+        # slider; 1,000 classes.
+        def output(title: str) -> Locator:
+            return frame.locator(rendered).filter(has=frame.locator(".mv-Title", has_text=title)).first
+
+        digits = output("digits")
+        digits.locator(".mv-Heatmap-canvas").wait_for(timeout=20_000)
+        assert digits.locator(".mv-CmTable tbody tr").count() == 10
+        assert "AUC" in (digits.locator(".mv-CmCurves").text_content() or "")
+        reveal(page, digits.locator(".mv-ConfusedPair").first)
+        digits.locator(".mv-ConfusedPair").first.click()
+        digits.locator(".mv-CmSamples img").first.wait_for(timeout=5_000)
+        assert digits.locator(".mv-CmSamples img").count() >= 1
+        reveal(page, digits.locator(".mv-CmTable tbody tr").nth(3))
+        digits.locator(".mv-CmTable tbody tr").nth(3).click()
+        assert digits.locator(".mv-CmTable tbody tr[aria-selected='true']").count() == 1
+        reveal(page, digits.locator(".mv-Heatmap-canvas"))
+        frame.wait_for_timeout(200)
+        page.screenshot(path=screenshot_path("vscode-confusion-digits"))
+
+        cancer = output("cancer")
+        reveal(page, cancer.locator(".mv-CmThreshold"))
+        before = cancer.locator(".mv-CmCells td").all_text_contents()
+        box = cancer.locator(".mv-CmThreshold input[type='range']").bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] / 2)  # a low threshold
+        frame.wait_for_timeout(200)
+        after = cancer.locator(".mv-CmCells td").all_text_contents()
+        assert after != before and sum(map(int, after)) == sum(map(int, before)), (before, after)
+        page.screenshot(path=screenshot_path("vscode-confusion-threshold"))
+
+        big = output("1,000")
+        big.locator(".mv-Heatmap[data-n='1000']").wait_for(timeout=20_000)
+        reveal(page, big.locator(".mv-Heatmap-canvas"))
+        frame.wait_for_timeout(200)
+        page.screenshot(path=screenshot_path("vscode-confusion-1000"))
         assert problems == [], problems
     finally:
         page.close()

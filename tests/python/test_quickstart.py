@@ -21,6 +21,7 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
     malformed: list[Any] = []
     graphs: list[dict[str, Any]] = []
     dashboards: list[dict[str, Any]] = []
+    confusions: list[dict[str, Any]] = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", "".join(out.get("traceback", []))
@@ -41,7 +42,18 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
                         graphs.append(payload)
                     if kind == "scalars":
                         dashboards.append(payload)
-    assert seen.get("confusion", 0) >= 2
+                    if kind == "confusion":
+                        confusions.append(payload)
+    # the evaluation cells: a real classifier with scores and images, two models, a binary threshold, a streamed
+    # evaluation saved as its final (closed) snapshot, and 1,000 classes
+    by_title = {c.get("title"): c for c in confusions}
+    digits = by_title["digits · logistic regression"]
+    assert len(digits["labels"]) == 10 and "curves" in digits and digits["samples"]["kind"] == "image"
+    assert by_title["digits · two models"]["compare"]["name"] == "MLP"
+    assert "threshold" in by_title["breast cancer"]
+    streamed = by_title["streamed evaluation"]
+    assert streamed["status"]["live"] is False and streamed["summary"]["accuracy"] > 0.8
+    assert len(by_title["1,000 classes"]["labels"]) == 1000
     # torch (displayed directly, traced with shapes, the encoder and GPT-2 through torch.export), Keras and ONNX:
     # each a real data-flow graph, never the module-tree fallback
     assert sorted(g["framework"] for g in graphs) == ["keras", "onnx", "pytorch", "pytorch", "pytorch", "pytorch"]

@@ -211,22 +211,22 @@ describe('topConfused', () => {
 });
 
 describe('pairsList', () => {
-  it('writes "true → predicted  count (share)" as text and calls back with the pair', () => {
+  it('writes "true → predicted · count (share)" as text and calls back with the pair', () => {
     const labels = ['<b>cat</b>', 'dog', 'owl'];
     const pairs = topConfused(Float64Array.from([50, 7, 3, 9, 40, 0, 2, 9, 30]), 3, 2);
     const picked: number[][] = [];
     const el = pairsList(document, pairs, labels, (p) => picked.push([p.row, p.col]));
     const buttons = el.querySelectorAll('button');
     expect(buttons).toHaveLength(2);
-    expect(buttons[0].textContent).toBe('dog → <b>cat</b>  9 (18%)');
+    expect(buttons[0].textContent).toBe('dog → <b>cat</b> · 9 (18%)');
     expect(el.querySelector('b')).toBeNull(); // a label is text, never markup
     buttons[1].click();
     expect(picked).toEqual([[2, 1]]);
   });
 
   it('formats weights and small shares', () => {
-    expect(pairText({ row: 0, col: 1, count: 1234.5678, share: 0.0004 }, ['a', 'b'])).toBe('a → b  1,230 (<0.1%)');
-    expect(pairText({ row: 0, col: 1, count: 12, share: 0.05 }, ['a', 'b'])).toBe('a → b  12 (5.0%)');
+    expect(pairText({ row: 0, col: 1, count: 1234.5678, share: 0.0004 }, ['a', 'b'])).toBe('a → b · 1,230 (<0.1%)');
+    expect(pairText({ row: 0, col: 1, count: 12, share: 0.05 }, ['a', 'b'])).toBe('a → b · 12 (5.0%)');
   });
 
   it('says when nothing is confused', () => {

@@ -1,5 +1,4 @@
 import { mount, mimeTypeOf, LIGHT, DARK } from '@modelviz/renderers';
-import { calls } from './fake-plotly';
 import { fixtures, settle } from './fixtures';
 
 const MIME = mimeTypeOf('confusion');
@@ -15,26 +14,35 @@ function host(): HTMLElement {
 }
 
 beforeEach(() => {
-  calls.length = 0;
   document.body.replaceChildren();
 });
 
+/** The numbers the view writes for its cells (a visually hidden table mirrors the canvas), row by row. */
+function cellTexts(el: HTMLElement): string[][] {
+  return [...el.querySelectorAll('.mv-CmCells tr')]
+    .slice(1)
+    .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!));
+}
+
 describe('confusion renderer', () => {
-  it('draws a heatmap with labels and counts', async () => {
+  it('draws the matrix on one canvas, its numbers, the summary and the per-class table', async () => {
     const el = host();
     await mount(el, MIME, basic, ctx).ready;
     const root = el.querySelector<HTMLElement>('.mv-Root.mv-Confusion')!;
     expect(root.dataset.mvState).toBe('rendered');
-    const react = calls.filter((c) => c.fn === 'react');
-    expect(react).toHaveLength(1);
-    const trace = react[0].data![0] as unknown as { z: number[][]; type: string };
-    expect(trace.type).toBe('heatmap');
-    expect(trace.z).toEqual([
-      [5, 1, 0],
-      [2, 7, 1],
-      [0, 0, 9],
+    expect(el.querySelectorAll('canvas.mv-Heatmap-canvas')).toHaveLength(1);
+    expect(cellTexts(el)).toEqual([
+      ['5', '1', '0'],
+      ['2', '7', '1'],
+      ['0', '0', '9'],
     ]);
-    expect(el.querySelector('.mv-Summary')!.textContent).toBe('3 classes · 25 samples · accuracy 84.0%');
+    // F1 per class 2tp / (support + predicted): 10/13, 14/18, 18/19; macro 0.831
+    expect(el.querySelector('.mv-Summary')!.textContent).toBe(
+      '3 classes · 25 samples · accuracy 84.0% · macro F1 0.831',
+    );
+    expect(el.querySelectorAll('.mv-CmTable tbody tr')).toHaveLength(3);
+    // no scores, no samples: no curves, and the samples panel is hidden until a cell is clicked
+    expect(el.querySelector<HTMLElement>('.mv-CmCurves')!.hidden).toBe(true);
   });
 
   it('shows payload text as text: an HTML-looking label never becomes markup', async () => {
@@ -43,38 +51,36 @@ describe('confusion renderer', () => {
     await mount(el, MIME, { ...basic, labels: ['cat', 'dog', evil], title: evil }, ctx).ready;
     expect(el.querySelector('img')).toBeNull();
     expect(el.querySelector('.mv-Title')!.textContent).toBe(evil);
-    // Plotly renders a subset of HTML in text: labels reach it escaped, so it shows them literally.
-    const layout = calls[0].layout!;
-    expect((layout.xaxis!.ticktext as string[])[2]).toBe('&lt;img src=x onerror="window.pwned=1"&gt;');
+    const header = [...el.querySelectorAll('.mv-CmCells tr:first-of-type th')].map((th) => th.textContent);
+    expect(header).toEqual(['', 'cat', 'dog', evil]);
+    expect(el.querySelector('.mv-CmTable tbody')!.textContent).toContain(evil);
   });
 
   it('updates in place and keeps the user’s normalisation', async () => {
     const el = host();
     const handle = mount(el, MIME, basic, ctx);
     await handle.ready;
-    const plot = calls[0].el;
+    const canvas = el.querySelector('canvas.mv-Heatmap-canvas');
     el.querySelector<HTMLButtonElement>('button[data-mode="true"]')!.click();
     await settle();
     const next = { ...basic, matrix: { dtype: 'int64', shape: [3, 3], data: packed([1, 1, 0, 0, 4, 0, 0, 0, 2]) } };
     await handle.update(next);
-    const last = calls.filter((c) => c.fn === 'react').at(-1)!;
-    expect(last.el).toBe(plot);
-    expect(calls.some((c) => c.fn === 'purge')).toBe(false);
-    expect((last.data![0] as unknown as { z: number[][] }).z[0]).toEqual([0.5, 0.5, 0]);
+    expect(el.querySelector('canvas.mv-Heatmap-canvas')).toBe(canvas);
+    expect(cellTexts(el)[0]).toEqual(['50%', '50%', '0%']);
     expect(el.querySelector('button[data-mode="true"]')!.getAttribute('aria-pressed')).toBe('true');
     expect(el.querySelectorAll('.mv-Root')).toHaveLength(1);
   });
 
   it('applies only the newest of the payloads that arrive before the view gets to them', async () => {
-    await mount(host(), MIME, basic, ctx).ready;
-    const perDraw = calls.filter((c) => c.fn === 'react').length;
-    calls.length = 0;
     const el = host();
     const handle = mount(el, MIME, basic, ctx);
-    // three snapshots arrive while the first one is drawn: each is complete, so only the newest is drawn after it
-    const done = ['one', 'two', 'three'].map((title) => handle.update({ ...basic, title }));
-    await Promise.all([handle.ready, ...done]);
-    expect(calls.filter((c) => c.fn === 'react')).toHaveLength(perDraw + 1);
+    await handle.ready;
+    const heatmap = (el.querySelector('.mv-Heatmap') as HTMLElement & { mvHeatmap: { setData(d: unknown): void } })
+      .mvHeatmap;
+    const setData = jest.spyOn(heatmap, 'setData');
+    // three snapshots arrive at once: each is complete, so only the newest is drawn
+    await Promise.all(['one', 'two', 'three'].map((title) => handle.update({ ...basic, title })));
+    expect(setData).toHaveBeenCalledTimes(1);
     expect(el.querySelector('.mv-Title')!.textContent).toBe('three');
     expect(el.querySelector<HTMLElement>('.mv-Root')!.dataset.mvState).toBe('rendered');
   });
@@ -87,18 +93,17 @@ describe('confusion renderer', () => {
     const root = el.querySelector<HTMLElement>('.mv-Root')!;
     expect(root.dataset.mvState).toBe('stale');
     expect(el.querySelector('.mv-Error')!.textContent).toContain('/labels');
-    expect(el.querySelector('.mv-ConfusionPlot')!.textContent).toContain('cat');
+    expect(el.querySelector('.mv-CmCells')!.textContent).toContain('cat');
     await handle.update(basic);
     expect(el.querySelector('.mv-Error')).toBeNull();
     expect(root.dataset.mvState).toBe('rendered');
   });
 
-  it('disposes the plot and its DOM', async () => {
+  it('disposes its canvas and DOM', async () => {
     const el = host();
     const handle = mount(el, MIME, basic, ctx);
     await handle.ready;
     handle.dispose();
-    expect(calls.filter((c) => c.fn === 'purge')).toHaveLength(1);
     expect(el.childElementCount).toBe(0);
   });
 
@@ -108,7 +113,6 @@ describe('confusion renderer', () => {
     const root = el.querySelector<HTMLElement>('.mv-Root')!;
     expect(root.dataset.mvTheme).toBe('dark');
     expect(root.style.getPropertyValue('--mv-fg')).toBe(DARK.foreground);
-    expect(calls[0].layout!.font!.color).toBe(DARK.foreground);
   });
 });
 
@@ -165,15 +169,14 @@ it('a message with details shows its sentence and the full reason on demand, bot
   expect(plain.querySelector('.mv-MessageDetails')).toBeNull();
 });
 
-it('labels every k-th class on large matrices and formats totals', async () => {
+it('a large matrix stays one canvas: no cell table past 30 classes, totals formatted', async () => {
   const n = 120;
   const el = host();
   const data = Buffer.from(new BigInt64Array(n * n).fill(1000n).buffer).toString('base64');
   const labels = Array.from({ length: n }, (_, i) => `c${i}`);
   await mount(el, MIME, { version: '1.0', labels, matrix: { dtype: 'int64', shape: [n, n], data } }, ctx).ready;
-  const xaxis = calls[0].layout!.xaxis!;
-  expect(xaxis.tickvals).toHaveLength(30);
-  expect((xaxis.ticktext as string[]).slice(0, 2)).toEqual(['c0', 'c4']);
-  expect((calls[0].data![0] as { texttemplate?: string }).texttemplate).toBeUndefined();
-  expect(el.querySelector('.mv-Summary')!.textContent).toBe('120 classes · 14,400,000 samples · accuracy 0.8%');
+  expect(el.querySelectorAll('.mv-CmCells td')).toHaveLength(0);
+  expect(el.querySelectorAll('canvas.mv-Heatmap-canvas')).toHaveLength(1);
+  expect(el.querySelector('.mv-Summary')!.textContent).toMatch(/^120 classes · 14,400,000 samples · accuracy 0\.8%/);
+  expect(el.querySelectorAll('.mv-CmTable tbody tr')).toHaveLength(n);
 });

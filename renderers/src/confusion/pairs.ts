@@ -71,7 +71,7 @@ function formatShare(s: number): string {
 
 /** "cat → dog  123 (12%)" for one pair. */
 export function pairText(p: ConfusedPair, labels: string[]): string {
-  return `${labels[p.row] ?? String(p.row)} → ${labels[p.col] ?? String(p.col)}  ${formatCount(p.count)} (${formatShare(p.share)})`;
+  return `${labels[p.row] ?? String(p.row)} → ${labels[p.col] ?? String(p.col)} · ${formatCount(p.count)} (${formatShare(p.share)})`;
 }
 
 /** A list of buttons, one per pair; text only (textContent). */

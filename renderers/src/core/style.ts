@@ -30,7 +30,6 @@ const CSS = `
 .mv-Error code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .mv-Placeholder { border: 1px dashed var(--mv-border); padding: 8px 10px; color: var(--mv-muted); }
 .mv-Loading { color: var(--mv-muted); padding: 4px 0; }
-.mv-ConfusionPlot { width: 100%; min-height: 240px; }
 `;
 
 /**

@@ -307,3 +307,17 @@ def test_csv_export_is_the_matrix(page: Page) -> None:
     rows = list(csv.reader(io.StringIO(open(path, encoding="utf-8").read())))
     assert rows[0][1:] == cm.labels
     assert [[int(v) for v in r[1:]] for r in rows[1:]] == cm.matrix.tolist()
+
+
+def test_png_and_svg_export_are_the_matrix_picture(page: Page) -> None:
+    cm = digits()["cm"]
+    out = render(page, payload(cm))
+    with page.expect_download() as info:
+        page.locator(f"#{out} .mv-CmToolbar button", has_text="SVG").first.click()
+    assert info.value.suggested_filename == "confusion.svg"
+    svg = open(info.value.path(), encoding="utf-8").read()
+    assert svg.lstrip().startswith("<svg") and all(label in svg for label in cm.labels)
+    with page.expect_download() as info:
+        page.locator(f"#{out} .mv-CmToolbar button", has_text="PNG").first.click()
+    data = open(info.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000

@@ -11,6 +11,7 @@ from typing import Any
 from ._mime import KINDS, MIME_TYPES, PAYLOAD_VERSION, mime_type
 from .confusion import ConfusionMatrix, confusion_matrix
 from .dashboard import Dashboard, stop_all
+from .explain import Explanation, explain
 from .graph import Graph, graph
 from .live import LiveLog, live
 from .logdir import LogdirReader, read_logdir
@@ -23,11 +24,13 @@ __all__ = [
     "PAYLOAD_VERSION",
     "ConfusionMatrix",
     "Dashboard",
+    "Explanation",
     "Graph",
     "LiveLog",
     "LogdirReader",
     "__version__",
     "confusion_matrix",
+    "explain",
     "graph",
     "live",
     "load_ipython_extension",

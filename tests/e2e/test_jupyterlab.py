@@ -198,6 +198,25 @@ def test_quickstart_notebook_renders_in_jupyterlab(browser: Browser, lab: LabSer
         assert big.locator(".mv-Heatmap[data-n='1000']").count() == 1
         big.screenshot(path=str(screenshot_path("jupyterlab-quickstart-1000")))
 
+        # explanations: Grad-CAM next to IG, token highlights, SHAP's beeswarm
+        explained = page.locator(".mv-Root.mv-Explanation[data-mv-state='rendered']")
+        explained.nth(2).wait_for(timeout=30_000)
+        cams = explained.filter(has=page.locator(".mv-Title", has_text="digits CNN")).first
+        cams.scroll_into_view_if_needed()
+        assert [p.get_attribute("data-method") for p in cams.locator(".mv-XPanel").all()] == [
+            "gradcam",
+            "integrated_gradients",
+        ]
+        cams.screenshot(path=str(screenshot_path("jupyterlab-quickstart-explain-image")))
+        tokens = explained.filter(has=page.locator(".mv-XToken")).first
+        assert "great" in tokens.locator(".mv-XToken").all_text_contents()
+        tokens.scroll_into_view_if_needed()
+        tokens.screenshot(path=str(screenshot_path("jupyterlab-quickstart-explain-text")))
+        swarm = explained.filter(has=page.locator(".mv-Title", has_text="diabetes")).first
+        swarm.scroll_into_view_if_needed()
+        assert swarm.locator(".mv-XSwarm canvas").count() == 1
+        swarm.screenshot(path=str(screenshot_path("jupyterlab-quickstart-explain-shap")))
+
         assert page.locator(".jp-OutputArea-output .mv-Error").count() == 1
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     finally:

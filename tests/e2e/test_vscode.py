@@ -182,11 +182,23 @@ def write_models_notebook(path: Path, logdir: Path) -> None:
             for step in range(200):
                 w.add_scalar("train/loss", float(np.exp(-lr * step / 20) + 0.02 * np.sin(step)), step)
     dashboard = modelviz.Dashboard(logdir)._repr_mimebundle_()
+    # explanations: a real SHAP Explanation (SHAP's own plots are blank in VS Code) and Grad-CAM next to IG
+    import shap
+    from sklearn.datasets import load_diabetes
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    xd, yd = load_diabetes(return_X_y=True, as_frame=True)
+    gbr = GradientBoostingRegressor(n_estimators=30, random_state=0).fit(xd, yd)
+    shap_view = modelviz.explain(shap.TreeExplainer(gbr)(xd), title="shap in vs code")._repr_mimebundle_()
+    image = torch.zeros(1, 3, 16, 16)
+    image[:, :, 2:8, 9:15] = 1.0
+    cams = modelviz.explain.compare(model.eval(), image, methods=("gradcam", "integrated_gradients"), title="cams")
     cells = [
         code_cell("gr4ph", "model", [display(graph)], 1),
         code_cell("d4shb0ard", "modelviz.Dashboard(logdir)", [display(dashboard)], 2),
         code_cell("0nnx", "onnx_model", [display(onnx_graph)], 3),
         code_cell("k3ras", "keras_model", [display(keras_graph)], 4),
+        code_cell("3xplain", "explanations", [display(shap_view), display(cams._repr_mimebundle_())], 5),
     ]
     notebook = {
         "nbformat": 4,
@@ -379,14 +391,19 @@ def reveal(page: Page, target: Locator) -> None:
     """Scrolls VS Code's notebook (as a user does, with the wheel over it) until `target`, an element in an output
     webview, is in the window: the webview follows the notebook's list, so scrolling inside it would not."""
     height = (page.viewport_size or {"height": 1000})["height"]
+    seen = []
     for _ in range(40):
         box = target.bounding_box()
+        seen.append(None if box is None else round(box["y"]))
         if box is not None and 60 <= box["y"] and box["y"] + min(box["height"], 200) <= height - 40:
             return
-        page.mouse.move(700, height // 2)
+        if len(seen) > 3 and seen[-1] == seen[-2] == seen[-3] and box is not None and 60 <= box["y"] < height - 100:
+            return  # the notebook cannot scroll further: the target's top is in the window
+        # over the notebook's scrollbar: outputs under the pointer (a graph, a heatmap) would take the wheel
+        page.mouse.move((page.viewport_size or {"width": 1400})["width"] - 8, height // 2)
         page.mouse.wheel(0, 300 if box is None or box["y"] > height / 2 else -300)
         page.wait_for_timeout(120)
-    raise AssertionError(f"could not scroll {target} into the window")
+    raise AssertionError(f"could not scroll {target} into the window (its top at {seen})")
 
 
 def output_report(page: Page) -> str:
@@ -630,6 +647,36 @@ def test_vscode_renders_saved_graph_and_dashboard(browser: Browser, code_server:
         # (no element screenshot of these two: VS Code's output webview does not scroll its outer editor, so a clip
         # of an off-screen output shows whatever the editor shows there)
         page.screenshot(path=screenshot_path("vscode-models-notebook"))
+        # a SHAP Explanation and Grad-CAM maps, drawn by our renderer in VS Code's webview
+        shap_out = frame.locator('.mv-Root.mv-Explanation[data-mv-state="rendered"]').filter(
+            has=frame.locator(".mv-Title", has_text="shap in vs code")
+        )
+        for _ in range(40):
+            if shap_out.count():
+                break
+            page.mouse.wheel(0, 600)
+            frame.wait_for_timeout(250)
+        swarm = shap_out.first.locator(".mv-XSwarm canvas")
+        swarm.wait_for(timeout=20_000)
+        reveal(page, swarm)
+        # drawn: the beeswarm's image holds red and blue points, not only the background
+        colours = swarm.evaluate(
+            """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let red = 0, blue = 0;
+                     for (let i = 0; i < d.length; i += 4) { if (d[i] > 200 && d[i + 2] < 150) red++;
+                       if (d[i + 2] > 200 && d[i] < 100) blue++; } return [red, blue]; }"""
+        )
+        assert colours[0] > 200 and colours[1] > 200, colours
+        frame.wait_for_timeout(200)
+        page.screenshot(path=screenshot_path("vscode-explanation-shap"))
+        cam_out = frame.locator('.mv-Root.mv-Explanation[data-mv-state="rendered"]').filter(
+            has=frame.locator(".mv-Title", has_text="cams")
+        )
+        panels = cam_out.first.locator(".mv-XPanel")
+        panels.first.wait_for(timeout=20_000)
+        assert [p.get_attribute("data-method") for p in panels.all()] == ["gradcam", "integrated_gradients"]
+        reveal(page, panels.first)
+        frame.wait_for_timeout(200)
+        page.screenshot(path=screenshot_path("vscode-explanation-cams"))
         assert errors == [], errors
     finally:
         page.close()

@@ -22,6 +22,7 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
     graphs: list[dict[str, Any]] = []
     dashboards: list[dict[str, Any]] = []
     confusions: list[dict[str, Any]] = []
+    explanations: list[dict[str, Any]] = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", "".join(out.get("traceback", []))
@@ -44,6 +45,8 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
                         dashboards.append(payload)
                     if kind == "confusion":
                         confusions.append(payload)
+                    if kind == "explanation":
+                        explanations.append(payload)
     # the evaluation cells: a real classifier with scores and images, two models, a binary threshold, a streamed
     # evaluation saved as its final (closed) snapshot, and 1,000 classes
     by_title = {c.get("title"): c for c in confusions}
@@ -54,6 +57,11 @@ def test_quickstart_runs_and_every_modelviz_output_is_valid() -> None:
     streamed = by_title["streamed evaluation"]
     assert streamed["status"]["live"] is False and streamed["summary"]["accuracy"] > 0.8
     assert len(by_title["1,000 classes"]["labels"]) == 1000
+    # explanations: Grad-CAM next to IG on a trained CNN, token attributions, a SHAP explanation
+    image, text, tabular = explanations
+    assert {m["method"] for m in image["maps"]} == {"gradcam", "integrated_gradients"}
+    assert text["modality"] == "text" and [o["label"] for o in text["outputs"]] == ["positive", "negative"]
+    assert tabular["method"] == "shap" and len(tabular["tabular"]["features"]) == 10
     # torch (displayed directly, traced with shapes, the encoder and GPT-2 through torch.export), Keras and ONNX:
     # each a real data-flow graph, never the module-tree fallback
     assert sorted(g["framework"] for g in graphs) == ["keras", "onnx", "pytorch", "pytorch", "pytorch", "pytorch"]

@@ -227,7 +227,13 @@ export class ImageView {
       }),
     );
     // one panel per method
-    this.panels.replaceChildren(...maps.map((x) => this.panel(x, mode, cmap)));
+    // unless the user chose, each map gets its own default: signed maps diverging, non-negative ones (CAMs) sequential
+    this.panels.replaceChildren(
+      ...maps.map((x) => {
+        const own = this.state.mode ?? this.defaultMode([x]);
+        return this.panel(x, own, this.state.cmap ?? (own === 'signed' ? 'red-blue' : 'inferno'));
+      }),
+    );
     if (maps.length === 0) this.panels.textContent = 'No attribution maps for this image.';
   }
 

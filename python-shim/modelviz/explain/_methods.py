@@ -288,17 +288,27 @@ def integrated_gradients(
                         h.remove()
                 return g, picked.detach()
 
-            values, delta, scores = _ig(run, e, base, sizes, alphas, batch)
-            return Attribution(values, ts, scores, "integrated_gradients", layer=_name(model, layer), delta=delta)
+            fx = _picked(logits, ts)
+            h = layer.register_forward_hook(lambda _m, _i, _o: base)
+            try:
+                with torch.no_grad():
+                    fb = _picked(forward(model, x, forward_kwargs), ts)
+            finally:
+                h.remove()
+            values, delta = _ig(run, e, base, sizes, alphas, batch, fx, fb)
+            return Attribution(values, ts, _np(fx), "integrated_gradients", layer=_name(model, layer), delta=delta)
         x = as_input(inputs, device)
-        with torch.no_grad():
-            ts = targets(target, forward(model, x, forward_kwargs))
         base = torch.zeros_like(x) if baseline is None else as_input(baseline, device)
         if base.shape != x.shape:
             try:
                 base = base.expand_as(x)
             except RuntimeError as exc:
                 raise ValueError(f"baseline of shape {list(base.shape)} does not fit inputs {list(x.shape)}") from exc
+        with torch.no_grad():  # f(x) and f(baseline): the targets and the completeness check
+            lx = forward(model, x, forward_kwargs)
+            lb = forward(model, base, forward_kwargs)
+        ts = targets(target, lx)
+        fx, fb = _picked(lx, ts), _picked(lb, ts)
 
         def run_x(points: Any, rows: list[int]) -> Any:
             kw = {
@@ -307,14 +317,22 @@ def integrated_gradients(
             }
             return _grad(model, points, [ts[r] for r in rows], kw)
 
-        values, delta, scores = _ig(run_x, x, base, sizes, alphas, batch)
-    return Attribution(values, ts, scores, "integrated_gradients", delta=delta)
+        values, delta = _ig(run_x, x, base, sizes, alphas, batch, fx, fb)
+    return Attribution(values, ts, _np(fx), "integrated_gradients", delta=delta)
 
 
 def _ig(
-    run: Callable[[Any, list[int]], Any], x: Any, base: Any, sizes: list[float], alphas: list[float], batch: int | None
-) -> tuple[F32, F32, F32]:
-    """Sum over path points of step x gradient, then x (x - baseline); the points of all inputs in batches."""
+    run: Callable[[Any, list[int]], Any],
+    x: Any,
+    base: Any,
+    sizes: list[float],
+    alphas: list[float],
+    batch: int | None,
+    fx: Any,
+    fb: Any,
+) -> tuple[F32, F32]:
+    """Sum over path points of step x gradient, then x (x - baseline); the points of all inputs in batches. Returns
+    the attributions and the completeness delta (sum - (f(x) - f(baseline)))."""
     import torch
 
     n, m = x.shape[0], len(alphas)
@@ -333,12 +351,8 @@ def _ig(
         w = w.reshape(-1, *([1] * (x.ndim - 1)))
         acc.index_add_(0, torch.as_tensor(rows, device=x.device), g.to(torch.float64) * w)
     values = (acc * diff.to(torch.float64)).to(torch.float32)
-    # completeness: f(x) - f(baseline) for every input
-    all_rows = list(range(n))
-    _, fx = run(x, all_rows)
-    _, fb = run(base, all_rows)
     delta = values.reshape(n, -1).sum(1).to(torch.float64) - (fx.to(torch.float64) - fb.to(torch.float64))
-    return _np(values), _np(delta), _np(fx)
+    return _np(values), _np(delta)
 
 
 def occlusion(
@@ -469,60 +483,75 @@ def gradcam(
     x = as_input(inputs, device)
     msgs: list[str] = []
     with preserved(model) as handles:
-        acts: list[tuple[int, Any]] = []  # (module index, output) in the order the hooks fire
-        mods: list[tuple[str, Any]] = []
         if layer is not None:
-            mods = [(_name(model, _module(model, layer)), _module(model, layer))]
+            named = _module(model, layer)
+            mods = [(_name(model, named), named)]
+            candidates = [0]
         else:
+            # one forward without gradients finds the layers with a spatial (or token-grid) output, in call order
             mods = [(n, m) for n, m in model.named_modules() if n and not list(m.children())]
+            fired: list[tuple[int, list[int]]] = []
 
-        shapes: dict[int, list[int]] = {}
+            def note_shape(i: int) -> Callable[..., None]:
+                def hook(_m: Any, _i: Any, out: Any) -> None:
+                    if isinstance(out, torch.Tensor):
+                        fired.append((i, list(out.shape)))
 
-        def keep(i: int) -> Callable[..., None]:
-            def hook(_m: Any, _i: Any, out: Any) -> None:
-                if isinstance(out, torch.Tensor):
-                    shapes[i] = list(out.shape)
-                if isinstance(out, torch.Tensor) and out.ndim in (3, 4) and out.requires_grad:
-                    out.retain_grad()
-                    acts.append((i, out))
+                return hook
 
-            return hook
-
-        for i, (_n, m) in enumerate(mods):
-            handles.append(m.register_forward_hook(keep(i)))
-        with torch.enable_grad():
-            xi = x.clone().requires_grad_(True)
-            logits = forward(model, xi, forward_kwargs)
-            ts = targets(target, logits)
-            picked = _picked(logits, ts)
-            picked.sum().backward()
-        for h in handles:
-            h.remove()
-        handles.clear()
+            for i, (_n, m) in enumerate(mods):
+                handles.append(m.register_forward_hook(note_shape(i)))
+            with torch.no_grad():
+                forward(model, x, forward_kwargs)
+            for h in handles:
+                h.remove()
+            handles.clear()
+            candidates = []
+            for i, shape in reversed(fired):
+                if i not in candidates and len(shape) in (3, 4):
+                    candidates.append(i)
         chosen = None
-        seen: set[int] = set()
-        for i, a in reversed(acts):  # the last layer to run first; a module called twice counts by its last call
-            if i in seen:
+        ts: list[int] = []
+        picked: Any = None
+        shape_seen: list[int] | None = None
+        for i in candidates:
+            # the layer's output becomes a leaf: the backward stops there (no gradient through the layers before)
+            store: dict[str, Any] = {}
+
+            def cut(_m: Any, _i: Any, out: Any, store: dict[str, Any] = store) -> Any:
+                if not isinstance(out, torch.Tensor):
+                    return None
+                leaf = out.detach().requires_grad_(True)
+                store["a"] = leaf
+                return leaf.clone()  # later in-place ops (ResNet's `out += identity`) must not touch the leaf
+
+            h = mods[i][1].register_forward_hook(cut)
+            handles.append(h)
+            try:
+                with torch.enable_grad():
+                    logits = forward(model, x, forward_kwargs)
+                    ts = targets(target, logits)
+                    picked = _picked(logits, ts)
+                    a = store.get("a")
+                    grad = None
+                    if a is not None and a.ndim in (3, 4):
+                        grad = torch.autograd.grad(picked.sum(), a, allow_unused=True)[0]
+            finally:
+                h.remove()
+                handles.remove(h)
+            shape_seen = None if a is None else list(a.shape)
+            if grad is None or a is None:
                 continue
-            seen.add(i)
-            if a.grad is None:
-                continue
-            g_grid, note = _grid(a.grad)
+            g_grid, note = _grid(grad)
             a_grid, _ = _grid(a.detach())
             if g_grid is None or g_grid.shape[-1] * g_grid.shape[-2] < 2 or not bool(g_grid.abs().sum() > 0):
-                if layer is not None:
-                    raise ValueError(
-                        f"layer {mods[i][0]!r} has output shape {list(a.shape)}: Grad-CAM needs a spatial output "
-                        "(N, C, H, W) or tokens on a square grid (N, T, D) that the target's gradient reaches"
-                    )
                 continue
             chosen = (mods[i][0], a_grid, g_grid, note)
             break
         if chosen is None and layer is not None:
-            shape = shapes.get(0)
             raise ValueError(
-                f"layer {mods[0][0]!r} has output shape {shape if shape is not None else '(not a tensor)'}: Grad-CAM "
-                "needs a spatial output (N, C, H, W) or tokens on a square grid (N, T, D) that the target's "
+                f"layer {mods[0][0]!r} has output shape {shape_seen if shape_seen is not None else '(not a tensor)'}: "
+                "Grad-CAM needs a spatial output (N, C, H, W) or tokens on a square grid (N, T, D) that the target's "
                 "gradient reaches"
             )
         if chosen is None:

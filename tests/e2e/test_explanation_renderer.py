@@ -116,6 +116,13 @@ def test_methods_side_by_side_and_the_value_under_the_pointer(page: Page) -> Non
     page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3)
     assert "gradcam at (9, 22)" in (page.locator(f"#{out} .mv-XValue").text_content() or "")
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-explanation-methods")))
+    with page.expect_download() as info:
+        page.locator(f"#{out} .mv-Header button", has_text="PNG").click()
+    png = open(info.value.path(), "rb").read()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    canvas_width = page.evaluate(f"document.querySelector('#{out} canvas.mv-XMap').width")
+    assert width == 3 * canvas_width + 2 * 8  # the three maps side by side
     dark = render(page, e, "dark")
     page.locator(f"#{dark}").screenshot(path=str(screenshot_path("harness-explanation-methods-dark")))
 
@@ -187,6 +194,10 @@ def test_shap_tabular_views(page: Page) -> None:
     f = x.shape[1]
     assert page.locator(f"#{out} svg.mv-XWaterfall rect").count() == min(10, f) + (f > 10)  # top 10, then the rest
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-explanation-waterfall")))
+    with page.expect_download() as info:
+        page.locator(f"#{out} .mv-Header button", has_text="SVG").click()
+    svg = open(info.value.path(), encoding="utf-8").read()
+    assert svg.startswith("<svg") and "E[f(x)]" in svg and expected[0] in svg
     page.locator(f"#{out} .mv-XTabBar button[data-tab='dependence']").click()
     assert page.locator(f"#{out} .mv-XTabular canvas").count() == 1
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-explanation-dependence")))

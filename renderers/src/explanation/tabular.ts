@@ -121,6 +121,9 @@ export class TabularView {
   }
 
   /** Automation: the same actions a user takes. */
+  /** Called after every redraw (the view shows the export buttons that fit the tab). */
+  onDraw: (() => void) | null = null;
+
   show(tab: Tab, opts: { row?: number; feature?: number; output?: number } = {}): void {
     this.tab = tab;
     if (opts.row !== undefined) this.row = opts.row;
@@ -197,6 +200,7 @@ export class TabularView {
     else if (this.tab === 'beeswarm' && m) this.body.replaceChildren(this.beeswarm(m));
     else if (this.tab === 'waterfall' && m) this.body.replaceChildren(this.waterfallSvg(m));
     else if (this.tab === 'dependence' && m) this.body.replaceChildren(this.dependence(m));
+    this.onDraw?.();
   }
 
   private bars(): HTMLElement {

@@ -54,6 +54,8 @@ class ExplanationView implements View<Explanation> {
   private image: ImageView | null = null;
   private text: TextView | null = null;
   private tabular: TabularView | null = null;
+  private readonly png: HTMLButtonElement;
+  private readonly svg: HTMLButtonElement;
 
   constructor(
     private readonly el: HTMLElement,
@@ -76,7 +78,20 @@ class ExplanationView implements View<Explanation> {
     csv.textContent = 'CSV';
     csv.title = 'Download the attributions as CSV';
     csv.addEventListener('click', () => download(doc, 'attributions.csv', explanationCsv(this.data), 'text/csv'));
-    tools.appendChild(csv);
+    this.png = doc.createElement('button');
+    this.png.type = 'button';
+    this.png.textContent = 'PNG';
+    this.png.title = 'Download the view as PNG';
+    this.png.addEventListener('click', () => this.exportPng());
+    this.svg = doc.createElement('button');
+    this.svg.type = 'button';
+    this.svg.textContent = 'SVG';
+    this.svg.title = 'Download the chart as SVG';
+    this.svg.addEventListener('click', () => {
+      const el = this.body.querySelector('svg');
+      if (el) download(doc, 'explanation.svg', new XMLSerializer().serializeToString(el), 'image/svg+xml');
+    });
+    tools.append(this.png, this.svg, csv);
     this.header.append(this.title, this.summary, tools);
     this.body = doc.createElement('div');
     el.append(this.header, this.body);
@@ -111,10 +126,44 @@ class ExplanationView implements View<Explanation> {
     }
     if (e.tabular || e.importance) {
       if (this.tabular) this.tabular.update(e.tabular, e.importance);
-      else this.tabular = new TabularView(doc, e.tabular, e.importance, this.ctx.theme);
+      else {
+        this.tabular = new TabularView(doc, e.tabular, e.importance, this.ctx.theme);
+        this.tabular.onDraw = () => this.refreshExports();
+      }
     }
     const shown = e.image ? this.image : e.text ? this.text : this.tabular;
     this.body.replaceChildren(shown!.element);
+    this.refreshExports();
+  }
+
+  /** PNG when the view draws canvases, SVG when it is an SVG chart (the waterfall). */
+  refreshExports(): void {
+    this.png.hidden = this.body.querySelector('canvas.mv-XMap, .mv-XSwarm canvas, .mv-XTabular canvas') === null;
+    this.svg.hidden = this.body.querySelector('svg') === null;
+  }
+
+  /** The visible maps side by side (or the tabular canvas) as one PNG, at the canvases' own resolution. */
+  private exportPng(): void {
+    const doc = this.el.ownerDocument;
+    const maps = [...this.body.querySelectorAll<HTMLCanvasElement>('canvas.mv-XMap')];
+    const sources = maps.length ? maps : [...this.body.querySelectorAll<HTMLCanvasElement>('canvas')].slice(0, 1);
+    if (!sources.length) return;
+    const gap = 8;
+    const out = doc.createElement('canvas');
+    out.width = sources.reduce((w, c) => w + c.width, 0) + gap * (sources.length - 1);
+    out.height = Math.max(...sources.map((c) => c.height));
+    const g = out.getContext('2d');
+    if (!g) return;
+    g.fillStyle = this.ctx.theme.background;
+    g.fillRect(0, 0, out.width, out.height);
+    let x = 0;
+    for (const c of sources) {
+      g.drawImage(c, x, 0);
+      x += c.width + gap;
+    }
+    out.toBlob((blob) => {
+      if (blob) download(doc, 'explanation.png', blob, 'image/png');
+    }, 'image/png');
   }
 
   async update(next: Explanation): Promise<void> {

@@ -241,3 +241,64 @@ def test_bad_inputs_get_clear_messages(cnn: SmallCNN, image: torch.Tensor) -> No
     with pytest.raises(TypeError, match=r"torch\.nn\.Module"):
         M.saliency(lambda x: x, image)
     same(before, snapshot(cnn))
+
+
+def test_gradcam_on_a_torchvision_style_resnet_finds_the_last_block() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.explain.run_methods import resnet18
+
+    model = resnet18(classes=10)
+    x = torch.rand(1, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    ours = M.gradcam(model, x)
+    # the block's ReLU module runs twice; its last call is the block's (and layer4's) output
+    assert ours.layer == "layer4.1.relu", ours.messages
+    ref = LayerGradCam(model, model.layer4).attribute(x, target=ours.target, relu_attributions=False)
+    assert ours.raw is not None
+    close(ours.raw, ref.detach()[:, 0], rtol=1e-4, atol=1e-6)
+    # a user-named layer followed by ResNet's in-place `out += identity` works too
+    named = M.gradcam(model, x, layer="layer4.1.bn2")
+    assert named.values.shape == (1, 64, 64)
+
+
+def test_token_attributions_of_a_hugging_face_classifier_with_its_tokenizer(tmp_path: Any) -> None:
+    import modelviz
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "film", "was", "un", "##believ", "##ably", "good"]
+    (tmp_path / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    tok = BertTokenizer(str(tmp_path / "vocab.txt"))
+    torch.manual_seed(0)
+    cfg = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        num_labels=2,
+    )
+    model = BertForSequenceClassification(cfg).eval()
+    enc = tok(["the film was unbelievably good"], return_tensors="pt")
+    ids, mask = enc["input_ids"], enc["attention_mask"]
+    e = modelviz.explain.integrated_gradients(
+        model,
+        ids,
+        embedding="bert.embeddings.word_embeddings",
+        tokenizer=tok,
+        steps=16,
+        baseline=torch.zeros_like(ids),
+        forward_kwargs={"attention_mask": mask},
+        labels=["neg", "pos"],
+        top_k=1,
+    )
+    (t,) = e.texts
+    assert t.tokens == ["[CLS]", "the", "film", "was", "un", "believ", "ably", "good", "[SEP]"]
+    assert t.joins == [False, False, False, False, False, True, True, False, False]
+    # equal to Captum's LayerIntegratedGradients on the word embeddings (baseline: all [PAD], id 0), summed per token
+    target = int(model(**enc).logits.argmax())
+    ref = LayerIntegratedGradients(
+        lambda i: model(i, attention_mask=mask).logits, model.bert.embeddings.word_embeddings
+    ).attribute(ids, target=target, n_steps=16)
+    close(t.values[0], ref.detach().sum(-1)[0], rtol=1e-3, atol=1e-6)

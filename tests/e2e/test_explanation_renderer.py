@@ -199,5 +199,9 @@ def test_shap_tabular_views(page: Page) -> None:
     svg = open(info.value.path(), encoding="utf-8").read()
     assert svg.startswith("<svg") and "E[f(x)]" in svg and expected[0] in svg
     page.locator(f"#{out} .mv-XTabBar button[data-tab='dependence']").click()
-    assert page.locator(f"#{out} .mv-XTabular canvas").count() == 1
+    dep = page.locator(f"#{out} .mv-XTabular canvas")
+    assert dep.count() == 1
+    # coloured by the feature that interacts most with the top feature (as SHAP's dependence_plot picks one)
+    by = dep.get_attribute("data-colour")
+    assert by in list(x.columns) and by != expected[0], by
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-explanation-dependence")))

@@ -1,7 +1,7 @@
 import type { ExplanationPayload } from '../../renderers/src/generated/explanation';
 import { parseExplanation } from '../../renderers/src/explanation/parse';
 import { sample, scaleOf, shownValue } from '../../renderers/src/explanation/image';
-import { importance, ranked, waterfall } from '../../renderers/src/explanation/tabular';
+import { importance, interacting, ranked, waterfall } from '../../renderers/src/explanation/tabular';
 import { tokenColor } from '../../renderers/src/explanation/text';
 import { explanationCsv } from '../../renderers/src/explanation/view';
 import { PayloadError } from '../../renderers/src/core/errors';
@@ -141,5 +141,33 @@ describe('the views’ numbers', () => {
     const csv = explanationCsv(parseExplanation(tabular)).trim().split('\r\n');
     expect(csv[0]).toBe('output,row,a,b,c');
     expect(csv[1]).toBe('y,0,1,-2,0.5');
+  });
+
+  it('finds the feature whose value spreads another feature’s attribution', () => {
+    // attribution of feature 0 = x0 * (1 + 2 * x2): at a given x0, x2 decides; x1 is noise
+    const n = 400;
+    const f = 3;
+    const values = new Float32Array(n * f);
+    const data = new Float32Array(n * f);
+    let seed = 1;
+    const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < f; j++) data[i * f + j] = rand();
+      values[i * f] = data[i * f] * (1 + 2 * data[i * f + 2]);
+      values[i * f + 1] = data[i * f + 1];
+    }
+    const m = {
+      features: [0, 1, 2].map((j) => ({ name: `x${j}`, kind: 'numeric' as const, categories: null })),
+      n,
+      f,
+      outputs: 1,
+      values,
+      data,
+      baseValues: null,
+      rows: null,
+      sampled: null,
+    };
+    expect(interacting(m, 0, 0)).toBe(2);
+    expect(interacting({ ...m, data: null }, 0, 0)).toBeNull();
   });
 });

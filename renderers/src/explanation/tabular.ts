@@ -6,6 +6,9 @@
 import type { Theme } from '../core/types.js';
 import { table } from './colormap.js';
 import type { ImportanceModel, TabularModel } from './parse.js';
+import { featureText, importance, interacting, ranked, waterfall } from './tabular-math.js';
+
+export { importance, interacting, ranked, waterfall };
 
 const TOP = 20;
 const ROW_H = 26;
@@ -26,46 +29,6 @@ export const TABULAR_CSS = `
 .mv-XWaterfall text { fill: var(--mv-fg); font-size: 12px; }
 .mv-XWaterfall .mv-XAxis { stroke: var(--mv-border); }
 `;
-
-/** Mean |value| per feature for one output. */
-export function importance(m: TabularModel, output: number): Float64Array {
-  const out = new Float64Array(m.f);
-  const base = output * m.n * m.f;
-  for (let i = 0; i < m.n; i++) for (let j = 0; j < m.f; j++) out[j] += Math.abs(m.values[base + i * m.f + j]);
-  for (let j = 0; j < m.f; j++) out[j] /= Math.max(1, m.n);
-  return out;
-}
-
-/** Features by decreasing importance. */
-export function ranked(imp: ArrayLike<number>): number[] {
-  return Array.from({ length: imp.length }, (_, j) => j).sort((a, b) => imp[b] - imp[a] || a - b);
-}
-
-/** One row's waterfall: the base value, then features by decreasing |value| (the rest summed), ending at f(x). */
-export function waterfall(
-  m: TabularModel,
-  output: number,
-  row: number,
-  top = 10,
-): { base: number; steps: { feature: number | null; value: number }[]; end: number } {
-  const base = m.baseValues ? m.baseValues[output * m.n + row] : 0;
-  const v = Array.from({ length: m.f }, (_, j) => m.values[(output * m.n + row) * m.f + j]);
-  const order = Array.from({ length: m.f }, (_, j) => j).sort((a, b) => Math.abs(v[b]) - Math.abs(v[a]) || a - b);
-  const steps: { feature: number | null; value: number }[] = order
-    .slice(0, top)
-    .map((j) => ({ feature: j, value: v[j] }));
-  if (order.length > top) steps.push({ feature: null, value: order.slice(top).reduce((s, j) => s + v[j], 0) });
-  return { base, steps, end: base + v.reduce((s, x) => s + x, 0) };
-}
-
-function featureText(m: TabularModel, j: number, row: number): string {
-  const f = m.features[j];
-  if (!m.data) return f.name;
-  const x = m.data[row * m.f + j];
-  if (Number.isNaN(x)) return `${f.name} = (missing)`;
-  if (f.kind === 'categorical' && f.categories) return `${f.name} = ${f.categories[x] ?? x}`;
-  return `${f.name} = ${Number(x.toPrecision(4))}`;
-}
 
 type Tab = 'importance' | 'beeswarm' | 'waterfall' | 'dependence';
 
@@ -485,11 +448,13 @@ export class TabularView {
     const base = this.output * m.n * m.f;
     const xs: number[] = [];
     const ys: number[] = [];
+    const rowsUsed: number[] = [];
     for (let i = 0; i < m.n; i++) {
       const x = m.data[i * m.f + j];
       if (Number.isNaN(x)) continue;
       xs.push(x);
       ys.push(m.values[base + i * m.f + j]);
+      rowsUsed.push(i);
     }
     let [x0, x1, y0, y1] = [Infinity, -Infinity, 0, 0];
     for (let k = 0; k < xs.length; k++) {
@@ -505,13 +470,62 @@ export class TabularView {
     g.fillRect(0, 0, W, H);
     g.strokeStyle = this.theme.border;
     g.strokeRect(P, P, W - 2 * P, H - 2 * P);
-    g.fillStyle = this.theme.accent;
-    g.globalAlpha = xs.length > 2000 ? 0.4 : 0.8;
-    for (let k = 0; k < xs.length; k++) g.fillRect(X(xs[k]) - 1.5, Y(ys[k]) - 1.5, 3, 3);
+    // coloured by the most interacting feature's value (its rank: low blue, high red), as SHAP's dependence plot
+    const by = interacting(m, this.output, j);
+    const tb = table('red-blue');
+    let colorOf: (i: number) => string = () => this.theme.accent;
+    if (by !== null) {
+      const col = rowsUsed.map((i) => m.data![i * m.f + by]);
+      const sorted = col.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      colorOf = (k: number): string => {
+        const v = col[k];
+        if (Number.isNaN(v)) return 'rgb(150,150,150)';
+        let a = 0;
+        let b = sorted.length;
+        while (a < b) {
+          const mid = (a + b) >> 1;
+          if (sorted[mid] < v) a = mid + 1;
+          else b = mid;
+        }
+        const t = Math.round((sorted.length > 1 ? a / (sorted.length - 1) : 0.5) * 255) * 3;
+        return `rgb(${tb[t]},${tb[t + 1]},${tb[t + 2]})`;
+      };
+    }
+    g.globalAlpha = xs.length > 2000 ? 0.5 : 0.85;
+    for (let k = 0; k < xs.length; k++) {
+      g.fillStyle = colorOf(k);
+      g.fillRect(X(xs[k]) - 1.5, Y(ys[k]) - 1.5, 3, 3);
+    }
     g.globalAlpha = 1;
+    canvas.dataset.colour = by === null ? '' : m.features[by].name;
+    if (by !== null) {
+      const note = doc.createElement('div');
+      note.className = 'mv-XTip';
+      note.textContent = `colour: ${m.features[by].name} (the feature that interacts most; low blue → high red)`;
+      box.appendChild(note);
+    }
+    g.fillStyle = this.theme.muted;
+    g.font = `${this.theme.fontSize - 2}px ${this.theme.fontFamily}`;
+    const tick = (v: number): string => String(Number(v.toPrecision(3)));
+    g.textAlign = 'center';
+    g.textBaseline = 'top';
+    for (const v of [x0, (x0 + x1) / 2, x1]) g.fillText(tick(v), X(v), H - P + 3);
+    g.textAlign = 'right';
+    g.textBaseline = 'middle';
+    for (const v of [y0, 0, y1]) g.fillText(tick(v), P - 4, Y(v));
+    if (y0 < 0 && y1 > 0) {
+      g.strokeStyle = this.theme.border;
+      g.setLineDash([3, 3]);
+      g.beginPath();
+      g.moveTo(P, Y(0) + 0.5);
+      g.lineTo(W - P, Y(0) + 0.5);
+      g.stroke();
+      g.setLineDash([]);
+    }
     g.fillStyle = this.theme.foreground;
     g.font = `${this.theme.fontSize - 1}px ${this.theme.fontFamily}`;
     g.textAlign = 'center';
+    g.textBaseline = 'alphabetic';
     g.fillText(m.features[j].name, W / 2, H - 8);
     g.save();
     g.translate(12, H / 2);

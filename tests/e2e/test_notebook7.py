@@ -31,6 +31,14 @@ def test_notebook7_renders_confusion_and_graph(browser: Browser, lab: LabServer)
             model
             """
         ),
+        textwrap.dedent(
+            """
+            import numpy as np
+            rng = np.random.default_rng(0)
+            modelviz.explain(values=rng.normal(size=(300, 5)), data=rng.normal(size=(300, 5)),
+                             feature_names=list("abcde"), title="explained in nb7")
+            """
+        ),
     ]
     page = run_notebook(browser, lab, "nb7.ipynb", cells, app="notebook")
     try:
@@ -47,6 +55,9 @@ def test_notebook7_renders_confusion_and_graph(browser: Browser, lab: LabServer)
         shot = screenshot_path("notebook7-outputs")
         page.screenshot(path=str(shot), full_page=True)
         assert len(Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50
+        explained = page.locator(".mv-Root.mv-Explanation[data-mv-state='rendered']")
+        explained.locator(".mv-XSwarm canvas").wait_for(timeout=30_000)
+        assert explained.locator(".mv-Title").text_content() == "explained in nb7"
         assert page.locator(".jp-OutputArea-output .mv-Error").count() == 0
     finally:
         page.close()

@@ -217,3 +217,19 @@ def test_bad_input_gets_clear_messages(cnn: CNN) -> None:
 
     e = modelviz.explain(shap.Explanation(np.array([np.zeros(10_000)], dtype=object), data=long))
     assert len(e.texts[0].tokens) == 4096 and any("10,000 tokens" in m for m in e.messages)
+
+
+def test_a_real_interpretml_ebm_global_and_local() -> None:
+    from interpret.glassbox import ExplainableBoostingRegressor
+    from sklearn.datasets import load_diabetes
+
+    x, y = load_diabetes(return_X_y=True, as_frame=True)
+    ebm = ExplainableBoostingRegressor(interactions=0, outer_bags=2, max_rounds=100, random_state=0).fit(x, y)
+    g = payload_of(modelviz.explain(ebm.explain_global()))
+    assert g["importance"]["names"] == list(x.columns)
+    np.testing.assert_allclose(decode(g["importance"]["values"])[0], ebm.explain_global().data()["scores"], rtol=1e-6)
+    p = payload_of(modelviz.explain(ebm.explain_local(x.iloc[:5], y.iloc[:5])))
+    tab = p["tabular"]
+    # EBM is additive: intercept + the row's term scores = its prediction, and that is what travels
+    total = decode(tab["base_values"])[0] + decode(tab["values"])[0].sum(1)
+    np.testing.assert_allclose(total, ebm.predict(x.iloc[:5]), rtol=1e-4)

@@ -216,6 +216,12 @@ def test_quickstart_notebook_renders_in_jupyterlab(browser: Browser, lab: LabSer
         swarm.scroll_into_view_if_needed()
         assert swarm.locator(".mv-XSwarm canvas").count() == 1
         swarm.screenshot(path=str(screenshot_path("jupyterlab-quickstart-explain-shap")))
+        swarm.locator(".mv-XTabBar button[data-tab='waterfall']").click()
+        assert swarm.locator("svg.mv-XWaterfall rect").count() == 10
+        swarm.screenshot(path=str(screenshot_path("jupyterlab-quickstart-explain-waterfall")))
+        swarm.locator(".mv-XTabBar button[data-tab='importance']").click()
+        assert swarm.locator(".mv-XBarName").count() == 10
+        swarm.screenshot(path=str(screenshot_path("jupyterlab-quickstart-explain-importance")))
 
         assert page.locator(".jp-OutputArea-output .mv-Error").count() == 1
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0

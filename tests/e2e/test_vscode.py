@@ -193,12 +193,14 @@ def write_models_notebook(path: Path, logdir: Path) -> None:
     image = torch.zeros(1, 3, 16, 16)
     image[:, :, 2:8, 9:15] = 1.0
     cams = modelviz.explain.compare(model.eval(), image, methods=("gradcam", "integrated_gradients"), title="cams")
+    words = np.array([0.1, 0.6, -0.4, 0.02], dtype=np.float32)
+    text = modelviz.explain(words, tokens=["a", "great", "un", "##even"], output_names=["pos"])._repr_mimebundle_()
     cells = [
         code_cell("gr4ph", "model", [display(graph)], 1),
         code_cell("d4shb0ard", "modelviz.Dashboard(logdir)", [display(dashboard)], 2),
         code_cell("0nnx", "onnx_model", [display(onnx_graph)], 3),
         code_cell("k3ras", "keras_model", [display(keras_graph)], 4),
-        code_cell("3xplain", "explanations", [display(shap_view), display(cams._repr_mimebundle_())], 5),
+        code_cell("3xplain", "explanations", [display(shap_view), display(cams._repr_mimebundle_()), display(text)], 5),
     ]
     notebook = {
         "nbformat": 4,
@@ -668,6 +670,10 @@ def test_vscode_renders_saved_graph_and_dashboard(browser: Browser, code_server:
         assert colours[0] > 200 and colours[1] > 200, colours
         frame.wait_for_timeout(200)
         page.screenshot(path=screenshot_path("vscode-explanation-shap"))
+        shap_out.first.locator(".mv-XTabBar button[data-tab='waterfall']").click()
+        assert shap_out.first.locator("svg.mv-XWaterfall rect").count() == 10
+        frame.wait_for_timeout(200)
+        page.screenshot(path=screenshot_path("vscode-explanation-waterfall"))
         cam_out = frame.locator('.mv-Root.mv-Explanation[data-mv-state="rendered"]').filter(
             has=frame.locator(".mv-Title", has_text="cams")
         )
@@ -677,6 +683,11 @@ def test_vscode_renders_saved_graph_and_dashboard(browser: Browser, code_server:
         reveal(page, panels.first)
         frame.wait_for_timeout(200)
         page.screenshot(path=screenshot_path("vscode-explanation-cams"))
+        tokens = frame.locator('.mv-Root.mv-Explanation[data-mv-state="rendered"] .mv-XToken')
+        tokens.first.wait_for(timeout=20_000)
+        assert tokens.all_text_contents() == ["a", "great", "un", "even"]
+        reveal(page, tokens.first)
+        page.screenshot(path=screenshot_path("vscode-explanation-text"))
         assert errors == [], errors
     finally:
         page.close()

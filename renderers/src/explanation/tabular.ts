@@ -182,6 +182,13 @@ export class TabularView {
     }
     const order = ranked(imp);
     const max = imp[order[0]] || 1;
+    const head = doc.createElement('div');
+    head.className = 'mv-XTip';
+    head.style.gridColumn = '1 / -1';
+    head.textContent = this.model
+      ? `mean |attribution| over ${this.model.n.toLocaleString('en-US')} rows`
+      : 'global importance, as the explainer reports it';
+    box.appendChild(head);
     for (const j of order.slice(0, TOP)) {
       const name = Object.assign(doc.createElement('span'), {
         className: 'mv-XBarName',

@@ -247,23 +247,33 @@ export class TabularView {
     const byCol: Int32Array[] = [];
     const start: Int32Array[] = [];
     const img = g ? g.createImageData(canvas.width, canvas.height) : null;
-    const bg = this.theme.kind === 'dark' ? [30, 30, 30] : [255, 255, 255];
-    if (img) for (let p = 0; p < img.data.length; p += 4) img.data.set([bg[0], bg[1], bg[2], 255], p);
+    // RGBA packed as one little-endian word per pixel
+    const pack = (r: number, gr: number, b: number): number => ((255 << 24) | (b << 16) | (gr << 8) | r) >>> 0;
+    const pix = img ? new Uint32Array(img.data.buffer) : new Uint32Array(0);
+    pix.fill(this.theme.kind === 'dark' ? pack(30, 30, 30) : pack(255, 255, 255));
     const tb = table('red-blue');
+    const palette = new Uint32Array(256);
+    for (let k = 0; k < 256; k++) palette[k] = pack(tb[k * 3], tb[k * 3 + 1], tb[k * 3 + 2]);
+    const grey = pack(150, 150, 150);
     order.forEach((j, r) => {
       const cy = 20 + r * ROW_H + ROW_H / 2;
-      // colour: the feature value's rank among the rows (low blue, high red); missing / categorical grey
-      const vals = m.data ? Array.from({ length: m.n }, (_, i) => m.data![i * m.f + j]) : null;
-      const sorted = vals ? vals.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b) : [];
-      const q = (x: number): number => {
+      // colour: the feature value's rank among the rows (low blue, high red), through 255 quantile cut points;
+      // missing and categorical values grey. Colours are packed RGBA words written straight into the image.
+      const vals = m.data ? new Float32Array(m.n) : null;
+      if (vals) for (let i = 0; i < m.n; i++) vals[i] = m.data![i * m.f + j];
+      const sorted = vals ? vals.filter((x) => !Number.isNaN(x)).sort() : new Float32Array(0);
+      const cuts = new Float32Array(255);
+      for (let k = 0; k < 255; k++)
+        cuts[k] = sorted.length ? sorted[Math.floor(((k + 1) / 256) * (sorted.length - 1))] : 0;
+      const rankColor = (x: number): number => {
         let a = 0;
-        let b = sorted.length;
+        let b = 255;
         while (a < b) {
           const mid = (a + b) >> 1;
-          if (sorted[mid] < x) a = mid + 1;
+          if (cuts[mid] < x) a = mid + 1;
           else b = mid;
         }
-        return sorted.length > 1 ? a / (sorted.length - 1) : 0.5;
+        return palette[a];
       };
       // spread by density: points in the same column stack outwards from the row's centre
       const cols = new Int32Array(m.n);
@@ -281,28 +291,18 @@ export class TabularView {
       let peak = 1;
       for (const c of count) peak = Math.max(peak, c);
       const seen = new Int32Array(count.length);
+      const categorical = m.features[j].kind === 'categorical';
+      const W = canvas.width;
       for (let i = 0; i < m.n; i++) {
         const c = cols[i];
         const k = seen[c]++;
         const spread = Math.min(maxStack, (count[c] / peak) * maxStack);
         const off = count[c] > 1 ? Math.round(((k / (count[c] - 1)) * 2 - 1) * spread) : 0;
         const y = Math.round(cy + off);
-        const categorical = m.features[j].kind === 'categorical';
         const x = vals ? vals[i] : NaN;
-        let color: number[];
-        if (!vals || Number.isNaN(x) || categorical) color = [150, 150, 150];
-        else {
-          const t = Math.round(q(x) * 255) * 3;
-          color = [tb[t], tb[t + 1], tb[t + 2]];
-        }
-        for (let dy = 0; dy < 2; dy++) {
-          for (let dx = 0; dx < 2; dx++) {
-            const p = ((y + dy) * canvas.width + (c + dx)) * 4;
-            img.data[p] = color[0];
-            img.data[p + 1] = color[1];
-            img.data[p + 2] = color[2];
-          }
-        }
+        const color = !vals || Number.isNaN(x) || categorical ? grey : rankColor(x);
+        const p = y * W + c;
+        pix[p] = pix[p + 1] = pix[p + W] = pix[p + W + 1] = color;
       }
     });
     if (g && img) {

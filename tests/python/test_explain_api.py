@@ -233,3 +233,25 @@ def test_a_real_interpretml_ebm_global_and_local() -> None:
     # EBM is additive: intercept + the row's term scores = its prediction, and that is what travels
     total = decode(tab["base_values"])[0] + decode(tab["values"])[0].sum(1)
     np.testing.assert_allclose(total, ebm.predict(x.iloc[:5]), rtol=1e-4)
+
+
+def test_token_saliency_and_occlusion_views() -> None:
+    torch.manual_seed(0)
+
+    class Clf(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = nn.Embedding(10, 4)
+            self.head = nn.Linear(4, 2)
+
+        def forward(self, ids: torch.Tensor) -> torch.Tensor:
+            return self.head(self.emb(ids).mean(1))
+
+    model = Clf().eval()
+    ids = torch.tensor([[1, 2, 3, 4, 5, 6]])
+    sal = payload_of(modelviz.explain.saliency(model, ids, embedding="emb", tokenizer=Tok()))
+    occ = payload_of(modelviz.explain.occlusion(model, ids, tokenizer=Tok(), baseline=0))
+    for p, method in ((sal, "saliency"), (occ, "occlusion")):
+        (t,) = p["texts"]
+        assert p["modality"] == "text" and t["method"] == method and t["tokens"][2] == "believ"
+        assert decode(t["values"]).shape == (1, 6)

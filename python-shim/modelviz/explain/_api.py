@@ -194,7 +194,9 @@ class _Explain:
                 forward_kwargs=kwargs.get("forward_kwargs"),
             )
         if name == "saliency":
-            return _methods.saliency(model, x, ts, forward_kwargs=kwargs.get("forward_kwargs"))
+            return _methods.saliency(
+                model, x, ts, forward_kwargs=kwargs.get("forward_kwargs"), embedding=kwargs.get("embedding")
+            )
         if name == "smoothgrad":
             return _methods.smoothgrad(
                 model,
@@ -250,15 +252,23 @@ class _Explain:
     def saliency(
         self,
         model: Any,
-        image: Any,
+        inputs: Any,
         target: Any = None,
         *,
         labels: Sequence[Any] | None = None,
         top_k: int = 1,
+        embedding: Any = None,
+        tokens: Any = None,
+        tokenizer: Any = None,
+        forward_kwargs: dict[str, Any] | None = None,
         image_shown: Any = None,
         title: str | None = None,
     ) -> Explanation:
-        return self._image("saliency", model, image, target, labels, top_k, image_shown, title, {})
+        """The gradient of the score: images (N, C, H, W), or token ids through ``embedding``."""
+        kw = {"embedding": embedding, "forward_kwargs": forward_kwargs}
+        if embedding is not None:
+            return self._text("saliency", model, inputs, target, labels, top_k, tokens, tokenizer, title, kw)
+        return self._image("saliency", model, inputs, target, labels, top_k, image_shown, title, kw)
 
     def smoothgrad(
         self,
@@ -280,7 +290,7 @@ class _Explain:
     def occlusion(
         self,
         model: Any,
-        image: Any,
+        inputs: Any,
         target: Any = None,
         *,
         window: Sequence[int] | None = None,
@@ -288,20 +298,18 @@ class _Explain:
         baseline: float = 0.0,
         labels: Sequence[Any] | None = None,
         top_k: int = 1,
+        tokens: Any = None,
+        tokenizer: Any = None,
+        forward_kwargs: dict[str, Any] | None = None,
         image_shown: Any = None,
         title: str | None = None,
     ) -> Explanation:
-        return self._image(
-            "occlusion",
-            model,
-            image,
-            target,
-            labels,
-            top_k,
-            image_shown,
-            title,
-            {"window": window, "stride": stride, "baseline": baseline},
-        )
+        """Occlusion of images (a sliding window), or of token ids (``tokens=`` / ``tokenizer=``: each token in
+        turn replaced by the ``baseline`` token id, e.g. padding)."""
+        kw = {"window": window, "stride": stride, "baseline": baseline, "forward_kwargs": forward_kwargs}
+        if tokens is not None or tokenizer is not None:
+            return self._text("occlusion", model, inputs, target, labels, top_k, tokens, tokenizer, title, kw)
+        return self._image("occlusion", model, inputs, target, labels, top_k, image_shown, title, kw)
 
     def integrated_gradients(
         self,
@@ -334,7 +342,9 @@ class _Explain:
             "forward_kwargs": forward_kwargs,
         }
         if embedding is not None:
-            return self._text(model, inputs, target, labels, top_k, tokens, tokenizer, title, kw)
+            return self._text(
+                "integrated_gradients", model, inputs, target, labels, top_k, tokens, tokenizer, title, kw
+            )
         shape = np.shape(inputs) if not hasattr(inputs, "shape") else tuple(inputs.shape)
         if len(shape) in (3, 4):
             return self._image("integrated_gradients", model, inputs, target, labels, top_k, image_shown, title, kw)
@@ -365,6 +375,7 @@ class _Explain:
 
     def _text(
         self,
+        name: str,
         model: Any,
         ids: Any,
         target: Any,
@@ -399,7 +410,7 @@ class _Explain:
         index: dict[int, int] = {}
         rows_per_text: list[list[tuple[int, Any, float]]] = [[] for _ in range(x.shape[0])]
         depth = max(len(t) for t in per_sample)
-        method = "integrated_gradients"
+        method = name
         for rank in range(depth):
             sel = [i for i, t in enumerate(per_sample) if len(t) > rank]
             ts = [per_sample[i][rank] for i in sel]
@@ -408,7 +419,7 @@ class _Explain:
                 k: (v[sel] if isinstance(v, torch.Tensor) and v.shape[:1] == x.shape[:1] else v)
                 for k, v in (fk or {}).items()
             }
-            r = self._run("integrated_gradients", model, x[sel], ts, {**kw, "forward_kwargs": sub})
+            r = self._run(name, model, x[sel], ts, {**kw, "forward_kwargs": sub})
             messages += r.messages
             vals = r.values.sum(-1) if r.values.ndim == 3 else r.values
             for k, i in enumerate(sel):

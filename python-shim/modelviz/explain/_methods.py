@@ -140,14 +140,41 @@ def _grad(model: Any, x: Any, ts: list[int], kwargs: dict[str, Any] | None) -> t
 
 
 def saliency(
-    model: Any, inputs: Any, target: Any = None, abs: bool = True, forward_kwargs: dict[str, Any] | None = None
+    model: Any,
+    inputs: Any,
+    target: Any = None,
+    abs: bool = True,
+    forward_kwargs: dict[str, Any] | None = None,
+    embedding: Any = None,
 ) -> Attribution:
-    """The gradient of the target's score with respect to the input (Simonyan et al.; Captum's ``Saliency``)."""
+    """The gradient of the target's score with respect to the input (Simonyan et al.; Captum's ``Saliency``).
+    ``embedding``: token ids in, the gradient with respect to that layer's output ([N, tokens, dim])."""
+    import torch
+
     device = _check_model(model)
+    if embedding is not None:
+        x = as_input(inputs, device, dtype=torch.long)
+        layer = _module(model, embedding)
+        with preserved(model):
+            store: dict[str, Any] = {}
+
+            def leaf(_m: Any, _i: Any, out: Any) -> Any:
+                store["e"] = out.detach().requires_grad_(True)
+                return store["e"].clone()
+
+            h = layer.register_forward_hook(leaf)
+            try:
+                with torch.enable_grad():
+                    logits = forward(model, x, forward_kwargs)
+                    ts = targets(target, logits)
+                    picked = _picked(logits, ts)
+                    (g,) = torch.autograd.grad(picked.sum(), store["e"])
+            finally:
+                h.remove()
+        v = g.abs() if abs else g
+        return Attribution(_np(v), ts, _np(picked), "saliency", layer=_name(model, layer))
     x = as_input(inputs, device)
     with preserved(model):
-        import torch
-
         with torch.no_grad():
             ts = targets(target, forward(model, x, forward_kwargs))
         g, scores = _grad(model, x, ts, forward_kwargs)
@@ -371,7 +398,11 @@ def occlusion(
     import torch
 
     device = _check_model(model)
-    x = as_input(inputs, device)
+    ids = (isinstance(inputs, torch.Tensor) and not inputs.is_floating_point()) or (
+        not isinstance(inputs, torch.Tensor) and np.asarray(inputs).dtype.kind in "iu"
+    )
+    # token ids stay ids: a window is replaced by the baseline token (e.g. padding), as Captum's Occlusion does
+    x = as_input(inputs, device, dtype=torch.long if ids else None)
     dims = x.shape[1:]
     win = tuple(int(w) for w in window)
     strides = (int(stride),) * len(dims) if isinstance(stride, int) else tuple(int(s) for s in stride)

@@ -674,6 +674,10 @@ def test_vscode_renders_saved_graph_and_dashboard(browser: Browser, code_server:
         assert shap_out.first.locator("svg.mv-XWaterfall rect").count() == 10
         frame.wait_for_timeout(200)
         page.screenshot(path=screenshot_path("vscode-explanation-waterfall"))
+        shap_out.first.locator(".mv-XTabBar button[data-tab='importance']").click()
+        assert shap_out.first.locator(".mv-XBarName").count() == 10
+        frame.wait_for_timeout(200)
+        page.screenshot(path=screenshot_path("vscode-explanation-importance"))
         cam_out = frame.locator('.mv-Root.mv-Explanation[data-mv-state="rendered"]').filter(
             has=frame.locator(".mv-Title", has_text="cams")
         )

@@ -67,6 +67,7 @@ def square_image() -> Any:
 
 def test_gradcam_maps_over_the_image_with_a_tab_per_class(page: Page) -> None:
     import modelviz
+    import torch
 
     e = modelviz.explain.gradcam(cnn(), square_image(), labels=["a", "b", "c"], top_k=2, title="cam")
     out = render(page, e)
@@ -96,6 +97,17 @@ def test_gradcam_maps_over_the_image_with_a_tab_per_class(page: Page) -> None:
 
     assert dist(px[0], img[hot]) > 150, (px[0], img[hot])  # jet's top, dark red, over the image
     assert dist(px[1], img[cold]) < 12, (px[1], img[cold])  # no attribution: the image shows through
+    # every image at once; a click on one opens it
+    grid = modelviz.explain.gradcam(
+        cnn(), square_image().repeat(3, 1, 1, 1) * torch.tensor([1.0, 0.5, 0.2])[:, None, None, None]
+    )
+    gout = render(page, grid)
+    page.locator(f"#{gout} .mv-XGridToggle").click()
+    assert page.locator(f"#{gout} canvas.mv-XSmall").count() == 3
+    page.locator(f"#{gout}").screenshot(path=str(screenshot_path("harness-explanation-grid")))
+    page.locator(f"#{gout} .mv-XPanel[data-sample='2'] canvas").click()
+    assert page.locator(f"#{gout} canvas.mv-XSmall").count() == 0
+    assert page.locator(f"#{gout} .mv-XThumbs button[aria-pressed='true']").get_attribute("data-sample") == "2"
     page.locator(f"#{out} .mv-XTabs button").nth(1).click()
     assert page.locator(f"#{out} .mv-XTabs button[aria-pressed='true']").text_content() == tabs[1]
     page.locator(f"#{out}").screenshot(path=str(screenshot_path("harness-explanation-gradcam")))

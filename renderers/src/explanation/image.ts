@@ -22,6 +22,10 @@ export const IMAGE_CSS = `
 .mv-XPanel figcaption { font-weight: 600; margin: 0 0 2px; max-width: 290px; }
 .mv-XPanel .mv-XNote { font-weight: normal; color: var(--mv-muted); margin-left: 6px; }
 .mv-XPanel canvas.mv-XMap { display: block; width: ${SIZE}px; height: ${SIZE}px; cursor: crosshair; }
+.mv-XPanel canvas.mv-XMap.mv-XSmall { width: ${SIZE / 2}px; height: ${SIZE / 2}px; cursor: pointer; }
+.mv-XGridToggle { font: inherit; color: var(--mv-fg); background: transparent; border: 1px solid var(--mv-border);
+  border-radius: 3px; padding: 1px 6px; cursor: pointer; }
+.mv-XGridToggle[aria-pressed="true"] { background: var(--mv-accent); border-color: var(--mv-accent); color: #fff; }
 .mv-XPanelRow { display: flex; gap: 6px; align-items: flex-start; }
 .mv-XColorbar { display: flex; flex-direction: column; justify-content: space-between; align-items: flex-start;
   height: ${SIZE}px; font-size: 0.85em; color: var(--mv-muted); font-variant-numeric: tabular-nums; }
@@ -62,6 +66,8 @@ export function sample(m: AttributionMap, x: number, y: number): number {
 }
 
 interface State {
+  /** every image at once (the first method's map of each image's first output) */
+  grid: boolean;
   sample: number;
   output: number | null;
   mode: Mode | null;
@@ -78,9 +84,10 @@ export class ImageView {
   private readonly opacity: HTMLInputElement;
   private readonly panels: HTMLElement;
   private readonly readout: HTMLElement;
+  private readonly gridButton: HTMLButtonElement;
   private model: ImageModel;
   private outputs: ExplainedOutput[];
-  private state: State = { sample: 0, output: null, mode: null, cmap: null, opacity: 0.6 };
+  private state: State = { grid: false, sample: 0, output: null, mode: null, cmap: null, opacity: 0.6 };
 
   constructor(
     private readonly doc: Document,
@@ -128,7 +135,13 @@ export class ImageView {
     this.opacity.className = 'mv-XOpacity';
     this.opacity.addEventListener('input', () => this.set({ opacity: Number(this.opacity.value) / 100 }));
     op.appendChild(this.opacity);
-    bar.append(this.tabs, this.modeSelect, this.cmapSelect, op);
+    this.gridButton = doc.createElement('button');
+    this.gridButton.type = 'button';
+    this.gridButton.className = 'mv-XGridToggle';
+    this.gridButton.textContent = 'All images';
+    this.gridButton.title = 'Every image with its map, side by side';
+    this.gridButton.addEventListener('click', () => this.set({ grid: !this.state.grid }));
+    bar.append(this.tabs, this.modeSelect, this.cmapSelect, op, this.gridButton);
     this.thumbs = doc.createElement('div');
     this.thumbs.className = 'mv-XThumbs';
     this.panels = doc.createElement('div');
@@ -226,15 +239,29 @@ export class ImageView {
         return b;
       }),
     );
-    // one panel per method
+    this.gridButton.hidden = m.n < 2;
+    this.gridButton.setAttribute('aria-pressed', String(this.state.grid));
+    // one panel per method (or, in the grid, one small panel per image: the first method's map of its first output);
     // unless the user chose, each map gets its own default: signed maps diverging, non-negative ones (CAMs) sequential
+    const shown = this.state.grid && m.n > 1 ? this.gridMaps() : maps;
+    const small = shown !== maps;
     this.panels.replaceChildren(
-      ...maps.map((x) => {
+      ...shown.map((x) => {
         const own = this.state.mode ?? this.defaultMode([x]);
-        return this.panel(x, own, this.state.cmap ?? (own === 'signed' ? 'red-blue' : 'inferno'));
+        return this.panel(x, own, this.state.cmap ?? (own === 'signed' ? 'red-blue' : 'inferno'), small);
       }),
     );
     if (maps.length === 0) this.panels.textContent = 'No attribution maps for this image.';
+  }
+
+  private gridMaps(): AttributionMap[] {
+    const method = this.model.maps[0]?.method;
+    const out: AttributionMap[] = [];
+    for (let i = 0; i < this.model.n; i++) {
+      const x = this.model.maps.find((mp) => mp.sample === i && mp.method === method);
+      if (x) out.push(x);
+    }
+    return out;
   }
 
   private imageCanvas(i: number, big: boolean): HTMLCanvasElement {
@@ -256,13 +283,16 @@ export class ImageView {
     return c;
   }
 
-  private panel(x: AttributionMap, mode: Mode, cmap: MapName): HTMLElement {
+  private panel(x: AttributionMap, mode: Mode, cmap: MapName, small = false): HTMLElement {
     const doc = this.doc;
     const fig = doc.createElement('figure');
     fig.className = 'mv-XPanel';
     fig.dataset.method = x.method;
     const cap = doc.createElement('figcaption');
-    cap.textContent = x.method;
+    cap.textContent = small
+      ? `image ${x.sample} · ${this.outputs[x.output].label}${x.score !== null ? ` ${x.score.toFixed(2)}` : ''}`
+      : x.method;
+    if (small) fig.dataset.sample = String(x.sample);
     const notes: string[] = [];
     if (x.layer) notes.push(`layer ${x.layer}`);
     if (x.delta !== null) notes.push(`completeness error ${x.delta.toPrecision(2)}`);
@@ -275,7 +305,11 @@ export class ImageView {
     const canvas = doc.createElement('canvas');
     canvas.className = 'mv-XMap';
     const dpr = doc.defaultView?.devicePixelRatio || 1;
-    canvas.width = canvas.height = Math.round(SIZE * dpr);
+    canvas.width = canvas.height = Math.round((small ? SIZE / 2 : SIZE) * dpr);
+    if (small) {
+      canvas.classList.add('mv-XSmall');
+      canvas.addEventListener('click', () => this.set({ grid: false, sample: x.sample }));
+    }
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', `${x.method} attributions for ${this.outputs[x.output].label}`);
     const scale = scaleOf(x.values, mode);
@@ -291,7 +325,8 @@ export class ImageView {
     canvas.addEventListener('pointerleave', () => (this.readout.textContent = ''));
     const row = doc.createElement('div');
     row.className = 'mv-XPanelRow';
-    row.append(canvas, this.colorbar(mode, cmap, scale));
+    row.append(canvas);
+    if (!small) row.append(this.colorbar(mode, cmap, scale));
     fig.append(cap, row);
     return fig;
   }

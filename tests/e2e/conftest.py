@@ -53,6 +53,21 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         b.close()
 
 
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """The bare harness page (build/harness) with the renderers loaded; a module sets its size with
+    ``VIEWPORT = (width, height)``. Fails the test on any uncaught page error."""
+    width, height = getattr(request.module, "VIEWPORT", (900, 900))
+    p = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.goto(HARNESS.as_uri())
+    p.wait_for_function("document.body.dataset.ready === 'true'")
+    yield p
+    p.close()
+    assert errors == [], errors
+
+
 class LabServer:
     """A real JupyterLab server from .venv on a free loopback port, with its own config, data and notebook dirs."""
 

@@ -4,29 +4,18 @@ waterfall, dependence)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 import numpy as np
-import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from .conftest import HARNESS, screenshot_path
+from .conftest import screenshot_path
 
 MIME = "application/vnd.modelviz.explanation.v1+json"
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    p = browser.new_page(viewport={"width": 1100, "height": 900})
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.goto(HARNESS.as_uri())
-    p.wait_for_function("document.body.dataset.ready === 'true'")
-    yield p
-    p.close()
-    assert errors == [], errors
+VIEWPORT = (1100, 900)
 
 
 def render(page: Page, e: Any, theme: str = "light") -> str:

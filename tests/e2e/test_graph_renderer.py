@@ -12,7 +12,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +57,7 @@ def chain50k() -> str:
     return json.dumps(modelviz.graph(graph_models.onnx_chain(50_000)).payload)
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    p = browser.new_page(viewport={"width": 900, "height": 900})
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.goto(HARNESS.as_uri())
-    p.wait_for_function("document.body.dataset.ready === 'true'")
-    yield p
-    p.close()
-    assert errors == [], errors
+VIEWPORT = (900, 900)
 
 
 def render(page: Page, payload: dict[str, Any] | str, theme: str = "light", width: int = 760) -> str:

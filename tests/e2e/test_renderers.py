@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from .conftest import HARNESS, ROOT, screenshot_path
+from .conftest import ROOT, screenshot_path
 
 FIXTURES = ROOT / "schema" / "fixtures"
 KINDS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "tensors")
@@ -23,16 +22,7 @@ def load(kind: str, name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / kind / name).read_text())
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    p = browser.new_page(viewport={"width": 900, "height": 900})
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.goto(HARNESS.as_uri())
-    p.wait_for_function("document.body.dataset.ready === 'true'")
-    yield p
-    p.close()
-    assert errors == [], errors
+VIEWPORT = (900, 900)
 
 
 def render(page: Page, kind: str, payload: Any, theme: str = "light") -> str:

@@ -7,16 +7,15 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from .conftest import HARNESS, screenshot_path
+from .conftest import screenshot_path
 
 MIME = "application/vnd.modelviz.scalars.v1+json"
 COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4"]
@@ -138,16 +137,7 @@ def full_payload(seed: int = 1) -> dict[str, Any]:
     return p
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    p = browser.new_page(viewport={"width": 1000, "height": 900}, accept_downloads=True)
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.goto(HARNESS.as_uri())
-    p.wait_for_function("document.body.dataset.ready === 'true'")
-    yield p
-    p.close()
-    assert errors == [], errors
+VIEWPORT = (1000, 900)
 
 
 def render(page: Page, payload: Any, theme: str = "light", width: int = 960) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._inputs import MAX_TOKENS, display_images, reduce_channels, shrink, to_numpy, tokens_and_joins
+from ._inputs import MAX_TOKENS, display_images, reduce_channels, shrink, to_numpy, token_lists, tokens_and_joins
 from ._object import Explanation, ImageMap, Tabular, TextRow
 
 
@@ -243,7 +243,7 @@ def from_object(
         messages: list[str] = []
         name = method or "attribution"
         if tokens is not None:
-            toks_list = [list(tokens)] if tokens and isinstance(next(iter(tokens)), str) else [list(t) for t in tokens]
+            toks_list = token_lists(tokens)
             v = a if a.ndim == 2 else a[None] if a.ndim == 1 else a.sum(-1)
             if len(toks_list) != v.shape[0] or any(len(t) != v.shape[1] for t in toks_list):
                 raise ValueError(f"tokens do not match attributions of shape {list(a.shape)}")

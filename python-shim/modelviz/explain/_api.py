@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _methods
 from ._adapters import from_arrays, from_object
-from ._inputs import MAX_TOKENS, display_images, reduce_channels, shrink, to_numpy, tokens_and_joins
+from ._inputs import MAX_TOKENS, display_images, reduce_channels, shrink, to_numpy, token_lists, tokens_and_joins
 from ._object import Explanation, ImageMap, TextRow
 
 METHODS = ("gradcam", "gradcam++", "integrated_gradients", "saliency", "smoothgrad", "occlusion")
@@ -398,7 +398,7 @@ class _Explain:
         names = _labels(labels, logits.shape[1])
         per_sample = _top(logits, target, top_k)
         if tokens is not None:
-            toks = [list(tokens)] if tokens and isinstance(next(iter(tokens)), str) else [list(t) for t in tokens]
+            toks = token_lists(tokens)
         elif tokenizer is not None:
             toks = [list(tokenizer.convert_ids_to_tokens(row)) for row in x.cpu().tolist()]
         else:

@@ -91,3 +91,11 @@ def tokens_and_joins(tokens: list[str]) -> tuple[list[str], list[bool]]:
             joins = [i > 0 and not t.startswith(mark) for i, t in enumerate(toks)]
             return [t[1:] if t.startswith(mark) else t for t in toks], joins
     return toks, [False] * len(toks)
+
+
+def token_lists(tokens: Any) -> list[list[str]]:
+    """``tokens`` for one text (a list of strings) or several (a list of lists), as a list of lists."""
+    items = list(tokens)
+    if items and isinstance(items[0], str):
+        return [[str(t) for t in items]]
+    return [[str(t) for t in row] for row in items]

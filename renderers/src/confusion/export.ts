@@ -1,17 +1,8 @@
 // CSV of the matrix and of the per-class report, and a browser download. Labels are user strings: every cell is
 // quoted as RFC 4180 needs and guarded against spreadsheet formula injection.
+import { csvField } from '../core/download.js';
 import { withZeroDivision, type ClassMetrics, type ZeroDivision } from './metrics.js';
 import type { Averages, Summary } from './parse.js';
-
-const FORMULA = /^[=+\-@\t\r]/;
-
-/** One CSV field: formula-looking text prefixed with ', quoted when it holds a comma, quote or line break. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return Number.isNaN(value) ? 'nan' : String(value);
-  const text = FORMULA.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function row(cells: (string | number | null)[]): string {
   return cells.map(csvField).join(',');
@@ -45,16 +36,4 @@ export function reportCsv(labels: string[], m: ClassMetrics, s: Summary, zeroDiv
   return lines.join('\r\n') + '\r\n';
 }
 
-/** Saves `data` under `filename` through a temporary link (works in JupyterLab, Notebook 7 and VS Code webviews). */
-export function download(doc: Document, filename: string, data: string | Blob, mime: string): void {
-  const blob = typeof data === 'string' ? new Blob([data], { type: mime }) : data;
-  const url = URL.createObjectURL(blob);
-  const a = doc.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  doc.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+export { csvField, download } from '../core/download.js';

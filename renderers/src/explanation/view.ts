@@ -3,8 +3,7 @@
 import type { View } from '../core/define.js';
 import { ensureKindStyles } from '../core/style.js';
 import type { RenderContext } from '../core/types.js';
-import { download } from '../confusion/export.js';
-import { csvField } from '../confusion/export.js';
+import { csvField, download } from '../core/download.js';
 import { ImageView, IMAGE_CSS } from './image.js';
 import type { Explanation } from './parse.js';
 import { TabularView, TABULAR_CSS } from './tabular.js';

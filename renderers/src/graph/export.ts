@@ -4,6 +4,7 @@ import type { Theme } from '../core/types.js';
 import { cssColor, type RGBA } from './colors.js';
 import type { LabelSpec } from './labels.js';
 import { KIND_CONTAINER, type Scene } from './scene.js';
+import { download as saveFile } from '../core/download.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -79,16 +80,7 @@ export function sceneToSvg(doc: Document, scene: Scene, labels: LabelSpec[], the
 }
 
 export function download(doc: Document, blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = doc.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.rel = 'noopener';
-  a.style.display = 'none';
-  doc.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(doc, filename, blob);
 }
 
 export function fileStem(title: string): string {

@@ -1,9 +1,8 @@
 // Per-chart downloads: the full data as CSV, the picture as PNG. Both go through an <a download> and an object URL.
+import { csvField } from '../core/download.js';
 import type { Run, Series } from './parse.js';
 
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { download } from '../core/download.js';
 
 function csvNumber(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
@@ -43,20 +42,4 @@ export function dataUrlToBlob(url: string): Blob {
     return new Blob([bytes], { type });
   }
   return new Blob([decodeURIComponent(body)], { type });
-}
-
-/** Offer `blob` as a download named `name`. */
-export function download(doc: Document, name: string, blob: Blob): void {
-  const win = doc.defaultView;
-  const urls = (win?.URL ?? URL) as typeof URL;
-  const a = doc.createElement('a');
-  const href = urls.createObjectURL(blob);
-  a.href = href;
-  a.download = name;
-  a.style.display = 'none';
-  doc.body.appendChild(a);
-  a.click();
-  a.remove();
-  // revoke after the browser has started the download
-  (win ?? globalThis).setTimeout(() => urls.revokeObjectURL(href), 10_000);
 }
